@@ -1,0 +1,18 @@
+"""Balance imbalanced tabular datasets with per-class generative adversarial networks.
+
+The package's main object is :class:`GANOverSampler`, an imbalanced-learn
+oversampler that trains one small GAN per class that needs new rows.
+"""
+
+from ._history import TrainingHistory
+from ._sampler import GANOverSampler, SmallClassWarning, TrainingFailedError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GANOverSampler",
+    "SmallClassWarning",
+    "TrainingFailedError",
+    "TrainingHistory",
+    "__version__",
+]

@@ -1,0 +1,374 @@
+"""Encode mixed tables into the GAN's numeric space and decode synthetic rows.
+
+A scikit-learn :class:`~sklearn.compose.ColumnTransformer` holds one numeric
+transformer for all numeric columns and one clone of the categorical encoder per
+categorical column. Its ``output_indices_`` give the *spans* of the encoded row:
+a numeric span of width one per numeric column and a one-hot block of width
+``k`` per categorical column. The generator applies ``tanh`` to numeric spans
+and a (Gumbel-)softmax to each block.
+
+Numeric outputs of the user's transformer are further mapped affinely onto
+``[-1, 1]`` so that ``tanh`` can reach every observed value, whatever scaler is
+used. Decoding reverses this, clips to the range observed *in the class*,
+rounds integer columns, and picks categories by argmax restricted to the
+categories seen in the class. When the encoder groups several categories into
+one output column (for example ``OneHotEncoder(max_categories=...)``), the value
+is drawn among the grouped categories in proportion to their frequency in the
+class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.preprocessing import (
+    MinMaxScaler,
+    OneHotEncoder,
+    QuantileTransformer,
+    StandardScaler,
+)
+
+from ._validation import TableSchema
+
+__all__ = ["ClassProfile", "Span", "TabularEncoder"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A contiguous slice of the encoded row that belongs to one input column.
+
+    Parameters
+    ----------
+    column : int
+        Position of the input column.
+    start, stop : int
+        Slice of the encoded row.
+    kind : {"numeric", "categorical"}
+        ``"numeric"`` spans have width one; ``"categorical"`` spans are one-hot
+        blocks.
+    """
+
+    column: int
+    start: int
+    stop: int
+    kind: str
+
+    @property
+    def width(self) -> int:
+        """Number of encoded columns in the span."""
+        return self.stop - self.start
+
+
+@dataclass(frozen=True)
+class ClassProfile:
+    """What one class looks like, used to keep its synthetic rows valid.
+
+    Parameters
+    ----------
+    low, high : ndarray of shape (n_numeric,)
+        Observed range of each numeric column in the class.
+    allowed : ndarray of bool, shape (n_encoded,)
+        Encoded positions the class uses (categories never seen in the class are
+        never generated).
+    slot_values : list of list of (ndarray, ndarray)
+        For each categorical column and each slot of its block: the indices of
+        the category values mapped to that slot and their probabilities in the
+        class.
+    """
+
+    low: np.ndarray
+    high: np.ndarray
+    allowed: np.ndarray
+    slot_values: list
+
+
+_NUMERIC_ALIASES = {
+    "minmax": lambda n_rows, seed: MinMaxScaler(feature_range=(-1.0, 1.0)),
+    "standard": lambda n_rows, seed: StandardScaler(),
+    "quantile": lambda n_rows, seed: QuantileTransformer(
+        n_quantiles=max(2, min(1000, n_rows)), random_state=seed
+    ),
+}
+DEFAULT_NUMERIC_TRANSFORMER = "minmax"
+
+
+class TabularEncoder:
+    """Fit the column transformer and translate rows to and from encoded space.
+
+    Parameters
+    ----------
+    schema : TableSchema
+        Column kinds from :func:`~gan_oversampler._validation.inspect_table`.
+    categorical_encoder : transformer or None
+        One-hot style encoder cloned for each categorical column. ``None`` uses
+        ``OneHotEncoder(handle_unknown="ignore", sparse_output=False)``.
+    numeric_transformer : transformer, str or None
+        One-to-one, invertible transformer for the numeric columns, or one of
+        ``"minmax"``, ``"standard"``, ``"quantile"``. ``None`` uses ``"minmax"``.
+    random_state : int
+        Seed for transformers that use randomness (``"quantile"``).
+
+    Attributes
+    ----------
+    column_transformer_ : ColumnTransformer
+        The fitted transformer.
+    spans_ : list of Span
+        Layout of the encoded row, in encoded order.
+    n_features_out_ : int
+        Width of the encoded row.
+    """
+
+    def __init__(
+        self,
+        schema: TableSchema,
+        *,
+        categorical_encoder: object = None,
+        numeric_transformer: object = None,
+        random_state: int = 0,
+    ) -> None:
+        self.schema = schema
+        self.categorical_encoder = categorical_encoder
+        self.numeric_transformer = numeric_transformer
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def _numeric(self, n_rows: int) -> object:
+        transformer = self.numeric_transformer
+        if transformer is None:
+            transformer = DEFAULT_NUMERIC_TRANSFORMER
+        if isinstance(transformer, str):
+            return _NUMERIC_ALIASES[transformer](n_rows, self.random_state)
+        return clone(transformer)
+
+    def _categorical(self) -> object:
+        if self.categorical_encoder is None:
+            return OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        return clone(self.categorical_encoder)
+
+    def fit(self, frame: pd.DataFrame) -> TabularEncoder:
+        """Fit the column transformer on the internal frame.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Internal frame from :func:`~gan_oversampler._validation.inspect_table`.
+
+        Returns
+        -------
+        self : TabularEncoder
+            The fitted encoder.
+        """
+        names = self.schema.internal_names
+        numeric = [names[i] for i in self.schema.numeric]
+        transformers = []
+        if numeric:
+            transformers.append(("num", self._numeric(len(frame)), numeric))
+        for i in self.schema.categorical:
+            transformers.append((f"cat{i}", self._categorical(), [names[i]]))
+        ct = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
+        try:
+            encoded = ct.fit_transform(frame)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"Encoding X failed: {exc} Check that each categorical column holds "
+                "values of a single type (for example all strings) and that "
+                "categorical_encoder / numeric_transformer accept this data."
+            ) from exc
+        self.column_transformer_ = ct
+        self.n_features_out_ = int(encoded.shape[1])
+        self._fit_numeric(ct, np.asarray(encoded, dtype=np.float64))
+        self._fit_categorical(ct, frame)
+        self.spans_ = sorted(self._spans(ct), key=lambda s: s.start)
+        return self
+
+    def _fit_numeric(self, ct: ColumnTransformer, encoded: np.ndarray) -> None:
+        numeric = self.schema.numeric
+        self._numeric_positions = np.arange(0)
+        self._center = np.zeros(0)
+        self._scale = np.ones(0)
+        if not numeric:
+            return
+        block = ct.output_indices_["num"]
+        if block.stop - block.start != len(numeric):
+            raise ValueError(
+                f"numeric_transformer returned {block.stop - block.start} columns for "
+                f"{len(numeric)} numeric columns. It must be one-to-one, like "
+                "MinMaxScaler, StandardScaler or QuantileTransformer."
+            )
+        transformer = ct.named_transformers_["num"]
+        if not hasattr(transformer, "inverse_transform"):
+            raise TypeError(
+                f"numeric_transformer {type(transformer).__name__} has no "
+                "inverse_transform; synthetic values could not be mapped back."
+            )
+        values = encoded[:, block]
+        low, high = values.min(axis=0), values.max(axis=0)
+        self._numeric_positions = np.arange(block.start, block.stop)
+        self._center = (high + low) / 2.0
+        half = (high - low) / 2.0
+        self._scale = np.where(half > 0, half, 1.0)
+
+    def _fit_categorical(self, ct: ColumnTransformer, frame: pd.DataFrame) -> None:
+        names = self.schema.internal_names
+        self._values: dict[int, np.ndarray] = {}
+        self._slot_of_value: dict[int, np.ndarray] = {}
+        for i in self.schema.categorical:
+            name = names[i]
+            values = pd.unique(frame[name].to_numpy())
+            encoder = ct.named_transformers_[f"cat{i}"]
+            block = encoder.transform(pd.DataFrame({name: values}))
+            block = block.toarray() if sparse.issparse(block) else np.asarray(block)
+            block = block.astype(np.float64)
+            one_hot = (
+                np.isin(block, (0.0, 1.0)).all() and (block.sum(axis=1) == 1).all()
+            )
+            if not one_hot:
+                raise ValueError(
+                    f"categorical_encoder must map each category of column "
+                    f"{self.schema.columns[i].name!r} to exactly one output column "
+                    "(a one-hot encoding without drop); got another encoding."
+                )
+            self._values[i] = values
+            self._slot_of_value[i] = block.argmax(axis=1)
+
+    def _spans(self, ct: ColumnTransformer) -> list[Span]:
+        spans = []
+        if self.schema.numeric:
+            start = ct.output_indices_["num"].start
+            spans += [
+                Span(column, start + k, start + k + 1, "numeric")
+                for k, column in enumerate(self.schema.numeric)
+            ]
+        for i in self.schema.categorical:
+            block = ct.output_indices_[f"cat{i}"]
+            spans.append(Span(i, block.start, block.stop, "categorical"))
+        return spans
+
+    # ------------------------------------------------------------ transform
+    def transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """Encode rows into the GAN's space.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Internal frame with the columns the encoder was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features_out_), dtype float32
+            Numeric spans in ``[-1, 1]``, categorical spans one-hot.
+        """
+        encoded = np.asarray(
+            self.column_transformer_.transform(frame), dtype=np.float64
+        )
+        positions = self._numeric_positions
+        encoded[:, positions] = (encoded[:, positions] - self._center) / self._scale
+        return encoded.astype(np.float32)
+
+    def profile(self, frame: pd.DataFrame) -> ClassProfile:
+        """Describe the rows of one class.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The class's rows of the internal frame.
+
+        Returns
+        -------
+        ClassProfile
+            Numeric ranges, allowed encoded positions and category weights.
+        """
+        names = self.schema.internal_names
+        numeric = frame[[names[i] for i in self.schema.numeric]].to_numpy(
+            dtype=np.float64
+        )
+        allowed = np.ones(self.n_features_out_, dtype=bool)
+        slot_values = []
+        for span in self.spans_:
+            if span.kind != "categorical":
+                continue
+            i = span.column
+            values = self._values[i]
+            counts = (
+                pd.Series(frame[names[i]].to_numpy())
+                .value_counts(sort=False)
+                .reindex(pd.Index(values), fill_value=0)
+                .to_numpy(dtype=np.float64)
+            )
+            slots = []
+            for slot in range(span.width):
+                members = np.flatnonzero(
+                    (self._slot_of_value[i] == slot) & (counts > 0)
+                )
+                allowed[span.start + slot] = members.size > 0
+                weights = counts[members]
+                slots.append(
+                    (members, weights / weights.sum() if members.size else weights)
+                )
+            slot_values.append(slots)
+        return ClassProfile(
+            low=numeric.min(axis=0) if len(numeric) else np.zeros(numeric.shape[1]),
+            high=numeric.max(axis=0) if len(numeric) else np.zeros(numeric.shape[1]),
+            allowed=allowed,
+            slot_values=slot_values,
+        )
+
+    def decode(
+        self, encoded: np.ndarray, profile: ClassProfile, rng: np.random.Generator
+    ) -> list[np.ndarray]:
+        """Map generator output back to per-column values.
+
+        Parameters
+        ----------
+        encoded : ndarray of shape (n_samples, n_features_out_)
+            Generator output (numeric spans in ``[-1, 1]``, categorical spans
+            non-negative scores).
+        profile : ClassProfile
+            The class the rows belong to.
+        rng : numpy.random.Generator
+            Draws among categories that share an encoded column.
+
+        Returns
+        -------
+        list of ndarray
+            One array per input column: floats for numeric columns (clipped to
+            the class's range, integers rounded), objects for categorical ones.
+        """
+        n_rows = encoded.shape[0]
+        columns: list[np.ndarray | None] = [None] * len(self.schema.columns)
+        if self.schema.numeric:
+            scaled = np.clip(
+                encoded[:, self._numeric_positions].astype(np.float64), -1, 1
+            )
+            scaled = scaled * self._scale + self._center
+            values = self.column_transformer_.named_transformers_[
+                "num"
+            ].inverse_transform(scaled)
+            values = np.clip(
+                np.asarray(values, dtype=np.float64), profile.low, profile.high
+            )
+            for k, i in enumerate(self.schema.numeric):
+                column = values[:, k]
+                if self.schema.columns[i].integer:
+                    column = np.round(column)
+                columns[i] = column
+        categorical_spans = [s for s in self.spans_ if s.kind == "categorical"]
+        for span, slots in zip(categorical_spans, profile.slot_values, strict=True):
+            block = encoded[:, span.start : span.stop]
+            block = np.where(profile.allowed[span.start : span.stop], block, -np.inf)
+            chosen = block.argmax(axis=1)
+            picked = np.empty(n_rows, dtype=np.intp)
+            for slot in np.unique(chosen):
+                rows = np.flatnonzero(chosen == slot)
+                members, probs = slots[slot]
+                if members.size == 1:
+                    picked[rows] = members[0]
+                else:
+                    picked[rows] = rng.choice(members, size=rows.size, p=probs)
+            columns[span.column] = self._values[span.column][picked]
+        return columns

@@ -1,0 +1,84 @@
+"""Per-epoch record of one class's GAN training."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["TrainingHistory"]
+
+_COLUMNS = (
+    "generator_loss",
+    "discriminator_loss",
+    "discriminator_accuracy_real",
+    "discriminator_accuracy_fake",
+)
+
+
+@dataclass
+class TrainingHistory:
+    """Losses and discriminator accuracy of one class's GAN, one entry per epoch.
+
+    Each attribute is a NumPy array with one value per epoch, averaged over the
+    epoch's batches. A discriminator accuracy near 0.5 on both real and fake
+    rows means the discriminator can no longer tell them apart; an accuracy near
+    1.0 on fake rows means the generator is losing.
+
+    Parameters
+    ----------
+    generator_loss : ndarray
+        Mean generator loss per epoch.
+    discriminator_loss : ndarray
+        Mean discriminator loss per epoch.
+    discriminator_accuracy_real : ndarray
+        Fraction of real rows the discriminator called real.
+    discriminator_accuracy_fake : ndarray
+        Fraction of synthetic rows the discriminator called synthetic.
+    n_rows : int
+        Number of real rows of the class the GAN was trained on.
+    batch_size : int
+        Batch size actually used (never more than ``n_rows``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gan_oversampler import TrainingHistory
+    >>> zeros = [np.zeros(3)] * 4
+    >>> history = TrainingHistory(*zeros, n_rows=20, batch_size=20)
+    >>> len(history)
+    3
+    >>> list(history.to_frame().columns)[:2]
+    ['epoch', 'generator_loss']
+    """
+
+    generator_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    discriminator_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    discriminator_accuracy_real: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    discriminator_accuracy_fake: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    n_rows: int = 0
+    batch_size: int = 0
+
+    def __len__(self) -> int:
+        """Number of epochs recorded."""
+        return len(self.generator_loss)
+
+    @property
+    def discriminator_accuracy(self) -> np.ndarray:
+        """Mean of the accuracy on real and on fake rows, per epoch."""
+        return (self.discriminator_accuracy_real + self.discriminator_accuracy_fake) / 2
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the history as a DataFrame with one row per epoch.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``epoch`` (starting at 1), ``generator_loss``,
+            ``discriminator_loss``, ``discriminator_accuracy_real`` and
+            ``discriminator_accuracy_fake``.
+        """
+        data = {"epoch": np.arange(1, len(self) + 1)}
+        data.update({name: getattr(self, name) for name in _COLUMNS})
+        return pd.DataFrame(data)

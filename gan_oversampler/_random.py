@@ -1,0 +1,52 @@
+"""Local random number generators derived from ``random_state``.
+
+All randomness in the package flows from the estimator's ``random_state``
+through the helpers here. Nothing seeds or draws from the global NumPy, PyTorch
+or :mod:`random` state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+__all__ = ["draw_seed", "torch_generator"]
+
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+def draw_seed(random_state: np.random.RandomState) -> int:
+    """Draw a fresh integer seed from a :class:`numpy.random.RandomState`.
+
+    Parameters
+    ----------
+    random_state : numpy.random.RandomState
+        The estimator's local random state (from
+        :func:`sklearn.utils.check_random_state`).
+
+    Returns
+    -------
+    int
+        A seed in ``[0, 2**31 - 1)``.
+    """
+    return int(random_state.randint(_MAX_SEED))
+
+
+def torch_generator(seed: int, device: torch.device) -> torch.Generator:
+    """Create a :class:`torch.Generator` on ``device`` seeded with ``seed``.
+
+    Parameters
+    ----------
+    seed : int
+        The seed.
+    device : torch.device
+        Device the generator produces random numbers on.
+
+    Returns
+    -------
+    torch.Generator
+        A generator independent of torch's global default generator.
+    """
+    generator = torch.Generator(device=device)
+    generator.manual_seed(seed)
+    return generator

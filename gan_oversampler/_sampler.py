@@ -1,0 +1,476 @@
+"""The :class:`GANOverSampler` estimator."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution, check_target_type
+from imblearn.utils._docstring import _random_state_docstring
+from imblearn.utils._validation import _check_X
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
+
+from ._device import resolve_device
+from ._encoding import TabularEncoder
+from ._networks import resolve_architecture
+from ._random import draw_seed, torch_generator
+from ._training import TrainingConfig, auto_epochs, generate, train_gan
+from ._validation import TableSchema, inspect_table, restore_table
+
+try:  # imbalanced-learn >= 0.13 moved validate_data to sklearn_compat
+    from sklearn.utils.validation import validate_data
+except ImportError:  # pragma: no cover - older scikit-learn
+    from sklearn_compat.utils.validation import validate_data
+
+__all__ = ["GANOverSampler", "SmallClassWarning", "TrainingFailedError"]
+
+
+def _show(label: object) -> str:
+    """``repr`` of a class label without NumPy's type wrapper."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+class _Table(NamedTuple):
+    """The caller's ``X`` after validation, with what was learned about it."""
+
+    data: object
+    schema: TableSchema
+    frame: pd.DataFrame
+
+
+class SmallClassWarning(UserWarning):
+    """A class had too few rows to train a GAN and was randomly oversampled."""
+
+
+class TrainingFailedError(RuntimeError):
+    """A class's GAN diverged (non-finite losses or weights) even after a retry."""
+
+
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    random_state=_random_state_docstring,
+)
+class GANOverSampler(BaseOverSampler):
+    """Oversample minority classes with one generative adversarial network each.
+
+    For every class that ``sampling_strategy`` asks rows for, a small MLP
+    generator and discriminator are trained on that class's rows only; the
+    generator then produces exactly the requested number of synthetic rows.
+    Numeric and categorical columns are supported: categorical columns are
+    one-hot encoded through a :class:`~sklearn.compose.ColumnTransformer` and
+    generated rows are decoded back to the input's columns, dtypes and valid
+    categories.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    categorical_features : "auto", None, or array-like, default="auto"
+        Which columns are categorical. ``"auto"`` takes the object, category,
+        string and bool columns of a DataFrame (and the non-numeric columns of
+        an object array). ``None`` treats every column as numeric. Otherwise a
+        list of column indices, column names (DataFrames only) or a boolean
+        mask.
+
+    categorical_encoder : transformer or None, default=None
+        One-hot encoder cloned for each categorical column, for example
+        ``OneHotEncoder(max_categories=50)`` to cap the cardinality. It must map
+        each category to exactly one output column (no ``drop``). ``None`` uses
+        ``OneHotEncoder(handle_unknown="ignore", sparse_output=False)``.
+
+    numeric_transformer : transformer, {{"minmax", "standard", "quantile"}} or \
+None, default=None
+        One-to-one, invertible transformer applied to the numeric columns before
+        training (its output is then mapped affinely onto ``[-1, 1]``).
+        ``None`` is ``"minmax"``; ``"quantile"`` uses a uniform
+        :class:`~sklearn.preprocessing.QuantileTransformer`, which suits skewed
+        columns.
+
+    latent_dim : int or "auto", default="auto"
+        Size of the generator's noise input. ``"auto"`` is half the encoded
+        width, clipped to ``[16, 128]``.
+
+    generator_hidden : int, sequence of int, or "auto", default="auto"
+        Hidden layer widths of the generator. ``"auto"`` is two layers of
+        ``latent_dim + encoded width`` units, clipped to ``[64, 256]``.
+
+    discriminator_hidden : int, sequence of int, or "auto", default="auto"
+        Hidden layer widths of the discriminator. ``"auto"`` is two layers of
+        about the encoded width and half of it, clipped to ``[64, 256]`` and
+        ``[32, 128]``.
+
+    epochs : int or "auto", default="auto"
+        Passes over each class's rows. ``"auto"`` trains for as many epochs as
+        it takes to make about 2,000 optimiser steps (at least one epoch), so
+        that small classes get enough updates and the cost of large classes
+        stays bounded.
+
+    batch_size : int, default=64
+        Rows per training step; capped at the size of the class.
+
+    learning_rate : float, default=2e-4
+        Adam learning rate for both networks.
+
+    loss : {{"bce", "wgan-gp"}}, default="bce"
+        ``"bce"`` is the original GAN objective (with the non-saturating
+        generator loss); ``"wgan-gp"`` the Wasserstein loss with gradient
+        penalty.
+
+    min_class_size : int, default=10
+        Classes with fewer rows than this are not given a GAN; see
+        ``small_class``.
+
+    small_class : {{"random", "error"}}, default="random"
+        What to do with a class smaller than ``min_class_size``: ``"random"``
+        duplicates randomly chosen rows of the class (like
+        :class:`~imblearn.over_sampling.RandomOverSampler`) and emits a
+        :class:`SmallClassWarning`; ``"error"`` raises a ``ValueError``.
+
+    device : str or torch.device, default="auto"
+        Where to train: ``"auto"`` (a CUDA GPU when available, else the CPU),
+        ``"cpu"``, ``"cuda"``, ``"cuda:<index>"`` or a :class:`torch.device`.
+        Trained generators are kept on the CPU.
+
+    {random_state}
+
+    verbose : bool, default=False
+        Show a progress bar with the current losses for each class.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of synthetic rows generated for each class.
+
+    encoder_ : TabularEncoder
+        The fitted encoder (its ``column_transformer_`` is the fitted
+        :class:`~sklearn.compose.ColumnTransformer` and ``spans_`` describes
+        the encoded row).
+
+    generators_ : dict
+        Trained generator (a :class:`torch.nn.Module` on the CPU, in eval mode)
+        per class that was given a GAN.
+
+    history_ : dict of TrainingHistory
+        Per-epoch losses and discriminator accuracies per class that was given a
+        GAN.
+
+    device_ : torch.device
+        The device training ran on.
+
+    n_features_in_ : int
+        Number of features in the input.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, defined only when ``X`` has string column names.
+
+    See Also
+    --------
+    imblearn.over_sampling.SMOTENC : Interpolating oversampler for mixed data.
+    imblearn.over_sampling.RandomOverSampler : Duplicates existing rows.
+
+    Notes
+    -----
+    Synthetic rows follow the original rows in the output, grouped by class in
+    the order of ``sampling_strategy_``. With an integer ``random_state`` and
+    the CPU, the output is identical from run to run; no global random state
+    is seeded or consumed.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from gan_oversampler import GANOverSampler
+    >>> X, y = make_classification(n_samples=300, weights=[0.9, 0.1],
+    ...                            random_state=0)
+    >>> print(sorted(Counter(y).items()))
+    [(np.int64(0), 268), (np.int64(1), 32)]
+    >>> sampler = GANOverSampler(epochs=20, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> print(sorted(Counter(y_res).items()))
+    [(np.int64(0), 268), (np.int64(1), 268)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "categorical_features": [StrOptions({"auto"}), None, "array-like"],
+        "categorical_encoder": [None, HasMethods(["fit", "transform"])],
+        "numeric_transformer": [
+            None,
+            StrOptions({"minmax", "standard", "quantile"}),
+            HasMethods(["fit", "transform", "inverse_transform"]),
+        ],
+        "latent_dim": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "generator_hidden": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            list,
+            tuple,
+        ],
+        "discriminator_hidden": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            list,
+            tuple,
+        ],
+        "epochs": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [StrOptions({"bce", "wgan-gp"})],
+        "min_class_size": [Interval(Integral, 2, None, closed="left")],
+        "small_class": [StrOptions({"random", "error"})],
+        "device": [str, torch.device],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        categorical_features="auto",
+        categorical_encoder=None,
+        numeric_transformer=None,
+        latent_dim="auto",
+        generator_hidden="auto",
+        discriminator_hidden="auto",
+        epochs="auto",
+        batch_size=64,
+        learning_rate=2e-4,
+        loss="bce",
+        min_class_size=10,
+        small_class="random",
+        device="auto",
+        random_state=None,
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.categorical_features = categorical_features
+        self.categorical_encoder = categorical_encoder
+        self.numeric_transformer = numeric_transformer
+        self.latent_dim = latent_dim
+        self.generator_hidden = generator_hidden
+        self.discriminator_hidden = discriminator_hidden
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.min_class_size = min_class_size
+        self.small_class = small_class
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------ validation
+    def _check_X_y(self, X, y, accept_sparse=None):
+        """Validate ``X`` and ``y`` for both ``fit`` and ``fit_resample``.
+
+        Returns the inspected table (the caller's ``X`` with its schema and the
+        encoder's internal frame) in place of ``X``, so that ``_fit_resample``
+        does not inspect it again.
+        """
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X = _check_X(X)
+        check_consistent_length(X, y)
+        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        schema, frame = inspect_table(X, self.categorical_features)
+        return _Table(X, schema, frame), y, binarize_y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        return tags
+
+    # ------------------------------------------------------------- training
+    def _training_config(self, n_encoded: int, n_rows: int) -> TrainingConfig:
+        latent, g_hidden, d_hidden = resolve_architecture(
+            n_encoded, self.latent_dim, self.generator_hidden, self.discriminator_hidden
+        )
+        return TrainingConfig(
+            latent_dim=latent,
+            generator_hidden=g_hidden,
+            discriminator_hidden=d_hidden,
+            epochs=auto_epochs(n_rows, self.batch_size)
+            if self.epochs == "auto"
+            else self.epochs,
+            batch_size=self.batch_size,
+            learning_rate=float(self.learning_rate),
+            loss=self.loss,
+        )
+
+    def _train_class(self, label, rows, config, seed):
+        """Train one class's GAN, retrying once with a smaller step on divergence."""
+        for attempt, lr_factor in enumerate((1.0, 0.1)):
+            generator = torch_generator(seed + attempt, self.device_)
+            cfg = TrainingConfig(
+                **{**config.__dict__, "learning_rate": config.learning_rate * lr_factor}
+            )
+            net, history = train_gan(
+                rows,
+                self.encoder_.spans_,
+                cfg,
+                device=self.device_,
+                generator=generator,
+                description=f"GAN for class {_show(label)}",
+                verbose=bool(self.verbose),
+            )
+            finite = all(torch.isfinite(p).all() for p in net.parameters())
+            if finite and np.isfinite(history.generator_loss).all():
+                return net, history, generator
+            if attempt == 0:
+                warnings.warn(
+                    f"Training the GAN for class {_show(label)} diverged (non-finite "
+                    "losses); retrying once with a 10x smaller learning rate.",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+        raise TrainingFailedError(
+            f"Training the GAN for class {_show(label)} diverged twice (non-finite "
+            "losses or weights). Try a smaller learning_rate, numeric_transformer="
+            "'quantile' for extreme values, or loss='wgan-gp'."
+        )
+
+    def _fit_resample(self, X, y):
+        X, schema, frame = X
+        random_state = check_random_state(self.random_state)
+        self.device_ = resolve_device(self.device)
+        self.encoder_ = TabularEncoder(
+            schema,
+            categorical_encoder=self.categorical_encoder,
+            numeric_transformer=self.numeric_transformer,
+            random_state=draw_seed(random_state),
+        ).fit(frame)
+        encoded = self.encoder_.transform(frame)
+
+        self._schema = schema
+        self._profiles = {}
+        self._fallback_rows = {}
+        self.generators_ = {}
+        self.history_ = {}
+        synthetic_X, synthetic_y = [], []
+        for label, n_samples in self.sampling_strategy_.items():
+            seed = draw_seed(random_state)
+            in_class = y == label
+            n_rows = int(in_class.sum())
+            if n_rows < self.min_class_size:
+                self._handle_small_class(label, n_rows, frame[in_class])
+            else:
+                self._profiles[label] = self.encoder_.profile(frame[in_class])
+                config = self._training_config(self.encoder_.n_features_out_, n_rows)
+                net, history, generator = self._train_class(
+                    label, encoded[in_class], config, seed
+                )
+                self.history_[label] = history
+                self.generators_[label] = net
+                if n_samples > 0:
+                    synthetic_X.append(
+                        self._generate(label, n_samples, generator, seed)
+                    )
+                net.to("cpu")
+            if label in self._fallback_rows and n_samples > 0:
+                synthetic_X.append(
+                    self._draw_fallback(label, n_samples, np.random.default_rng(seed))
+                )
+            synthetic_y.append(np.full(n_samples, label, dtype=y.dtype))
+        self._sample_seed_ = draw_seed(random_state)
+        self._n_sample_calls = 0
+        return self._stack(X, synthetic_X), np.concatenate([y, *synthetic_y])
+
+    def _handle_small_class(self, label, n_rows: int, rows: pd.DataFrame) -> None:
+        message = (
+            f"Class {_show(label)} has {n_rows} row(s), fewer than min_class_size="
+            f"{self.min_class_size} needed to train a GAN."
+        )
+        if self.small_class == "error":
+            raise ValueError(
+                f"{message} Collect more rows, lower min_class_size (at least 2), "
+                "or set small_class='random' to fall back to random oversampling."
+            )
+        warnings.warn(
+            f"{message} Its synthetic rows are random copies of its rows "
+            "(small_class='random').",
+            SmallClassWarning,
+            stacklevel=4,
+        )
+        self._fallback_rows[label] = rows.reset_index(drop=True)
+
+    # ----------------------------------------------------------- generation
+    def _generate(self, label, n_samples: int, generator: torch.Generator, seed: int):
+        encoded = generate(self.generators_[label], n_samples, generator=generator)
+        values = self.encoder_.decode(
+            encoded, self._profiles[label], np.random.default_rng(seed)
+        )
+        return restore_table(self._schema, values)
+
+    def _draw_fallback(self, label, n_samples: int, rng: np.random.Generator):
+        rows = self._fallback_rows[label]
+        picked = rows.iloc[rng.integers(len(rows), size=n_samples)]
+        return restore_table(self._schema, [picked[c].to_numpy() for c in rows.columns])
+
+    def _stack(self, X, parts):
+        if isinstance(X, pd.DataFrame):
+            return pd.concat([X.reset_index(drop=True), *parts], ignore_index=True)
+        return np.concatenate([np.asarray(X), *parts]) if parts else np.asarray(X)
+
+    def sample(self, n_samples: int, label) -> pd.DataFrame | np.ndarray:
+        """Generate more synthetic rows of one class without retraining.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of rows to generate (at least 1).
+        label : object
+            A class in ``sampling_strategy_``.
+
+        Returns
+        -------
+        DataFrame or ndarray of shape (n_samples, n_features_in_)
+            Rows in the format of the ``X`` given to :meth:`fit_resample`. Each
+            call draws new rows; the sequence of calls is reproducible for an
+            integer ``random_state``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from gan_oversampler import GANOverSampler
+        >>> X, y = make_classification(n_samples=200, weights=[0.8, 0.2],
+        ...                            random_state=0)
+        >>> sampler = GANOverSampler(epochs=10, random_state=0)
+        >>> _ = sampler.fit_resample(X, y)
+        >>> sampler.sample(5, label=1).shape
+        (5, 20)
+        """
+        check_is_fitted(self, "encoder_")
+        if (
+            not isinstance(n_samples, Integral)
+            or isinstance(n_samples, bool)
+            or n_samples < 1
+        ):
+            raise ValueError(
+                f"n_samples must be a positive integer; got {n_samples!r}."
+            )
+        known = [*self.generators_, *self._fallback_rows]
+        if label not in known:
+            raise ValueError(
+                f"Cannot sample class {_show(label)}: only the classes the sampler "
+                f"resampled can be sampled, i.e. {known}."
+            )
+        sequence = np.random.SeedSequence([self._sample_seed_, self._n_sample_calls])
+        seed = int(sequence.generate_state(1)[0] >> 1)
+        self._n_sample_calls += 1
+        if label in self._fallback_rows:
+            return self._draw_fallback(label, n_samples, np.random.default_rng(seed))
+        return self._generate(
+            label, n_samples, torch_generator(seed, torch.device("cpu")), seed
+        )

@@ -1,0 +1,636 @@
+"""The ``gan-oversampler`` command-line tool.
+
+Two commands:
+
+``gan-oversampler demo``
+    Tells the package's motivating story end to end: balance a simulated table
+    of elementary-school teachers (few of them men), compare real and synthetic
+    men, and cross-validate a classifier with and without oversampling.
+``gan-oversampler balance INPUT --target COLUMN --output OUTPUT``
+    Balances a CSV or Parquet file and writes the result in the same layout.
+
+This module is the only place in the package that prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+__all__ = ["main"]
+
+PROG = "gan-oversampler"
+
+_STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
+_COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst", ".tar")
+_FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet"}
+_DEMO_EPOCHS = 300
+_DEMO_SAMPLES = 1000
+_DEMO_MALE_FRACTION = 0.1
+
+
+class CLIError(Exception):
+    """An error reported as one line on stderr, without a traceback.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong and, where possible, how to fix it.
+    status : int, default=2
+        The exit status: 2 for usage and input errors, 1 for failures while
+        balancing.
+    """
+
+    def __init__(self, message: str, *, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument parser whose usage errors are a single line on stderr."""
+
+    def error(self, message: str) -> NoReturn:
+        """Report a usage error on one line and exit with status 2.
+
+        Parameters
+        ----------
+        message : str
+            What was wrong with the command line.
+        """
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+# --------------------------------------------------------------------------- #
+# Argument types
+# --------------------------------------------------------------------------- #
+def _sampling_strategy(text: str) -> str | float:
+    """Parse ``--sampling-strategy``: a strategy name or a float in (0, 1]."""
+    if text in _STRATEGY_NAMES:
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid value {text!r}: use auto, minority, 'not minority', "
+            "'not majority', all, or a number in (0, 1]"
+        ) from None
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"invalid value {text!r}: a ratio must be in (0, 1]"
+        )
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """Parse a strictly positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid integer {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """Parse a random seed: an integer in [0, 2**32 - 1]."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid integer {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(
+            f"must be between 0 and 4294967295; got {value}"
+        )
+    return value
+
+
+# --------------------------------------------------------------------------- #
+# Helpers
+# --------------------------------------------------------------------------- #
+def _version() -> str:
+    """The installed package version, or the source tree's."""
+    import gan_oversampler
+
+    version = getattr(gan_oversampler, "__version__", None)
+    if version:
+        return str(version)
+    try:
+        return metadata.version("gan-oversampler")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _status(message: str, *, quiet: bool = False) -> None:
+    """Write a progress or status line to stderr unless ``quiet``."""
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message collapsed onto one line."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _table_format(path: Path) -> str:
+    """``"csv"`` or ``"parquet"``, from the file name's extension."""
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        return "parquet"
+    for suffix in _COMPRESSION_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    if name.endswith(".csv"):
+        return "csv"
+    raise CLIError(
+        f"unknown file format for '{path}': use a .csv file (optionally "
+        "compressed, e.g. .csv.gz) or a .parquet file"
+    )
+
+
+def _require_pyarrow(path: Path) -> None:
+    """Fail clearly when Parquet is requested but pyarrow is missing."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise CLIError(
+            f"reading or writing Parquet ('{path}') needs the pyarrow package: "
+            "pip install pyarrow"
+        ) from None
+
+
+def _read_table(path: Path, fmt: str) -> pd.DataFrame:
+    """Read ``path`` as CSV or Parquet, turning failures into :class:`CLIError`."""
+    try:
+        if fmt == "parquet":
+            return pd.read_parquet(path, engine="pyarrow")
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"input file '{path}' is empty") from None
+    except (OSError, ValueError) as exc:
+        # ParserError, UnicodeDecodeError and pyarrow's ArrowInvalid are all
+        # ValueErrors.
+        raise CLIError(
+            f"could not read '{path}' as {_FORMAT_NAMES[fmt]}: {_one_line(exc)}"
+        ) from None
+
+
+def _write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
+    """Write ``frame`` atomically: to a temporary file, then rename it."""
+    # Same directory, so the rename is atomic; same final name, so pandas
+    # infers the same compression from the extension.
+    temporary = path.with_name(f".{secrets.token_hex(6)}.tmp-{path.name}")
+    try:
+        try:
+            if fmt == "parquet":
+                frame.to_parquet(temporary, engine="pyarrow", index=False)
+            else:
+                frame.to_csv(temporary, index=False)
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except (OSError, ValueError) as exc:
+        raise CLIError(f"could not write '{path}': {_one_line(exc)}") from None
+
+
+def _class_counts(y: pd.Series) -> pd.Series:
+    """Class counts sorted by label (by string when labels do not compare)."""
+    counts = y.value_counts(sort=False)
+    try:
+        return counts.sort_index()
+    except TypeError:
+        return counts.sort_index(key=lambda index: index.map(str))
+
+
+def _format_counts(y: pd.Series) -> str:
+    """Class counts as ``label=count`` pairs on one line."""
+    return ", ".join(f"{label}={count}" for label, count in _class_counts(y).items())
+
+
+# --------------------------------------------------------------------------- #
+# balance
+# --------------------------------------------------------------------------- #
+def _run_balance(args: argparse.Namespace) -> int:
+    """Balance a CSV or Parquet file; see ``gan-oversampler balance --help``."""
+    quiet: bool = args.quiet
+    input_path = Path(args.input)
+    output_path = Path(args.output)
+
+    in_format = _table_format(input_path)
+    out_format = _table_format(output_path)
+    if not input_path.exists():
+        raise CLIError(f"input file '{input_path}' does not exist")
+    if not input_path.is_file():
+        raise CLIError(f"input '{input_path}' is not a file")
+    if output_path.is_dir():
+        raise CLIError(f"output '{output_path}' is a directory")
+    if not output_path.parent.is_dir():
+        raise CLIError(f"output directory '{output_path.parent}' does not exist")
+    for path, fmt in ((input_path, in_format), (output_path, out_format)):
+        if fmt == "parquet":
+            _require_pyarrow(path)
+
+    frame = _read_table(input_path, in_format)
+    target = args.target
+    if target not in frame.columns:
+        shown = ", ".join(map(str, list(frame.columns)[:20]))
+        more = ", ..." if frame.shape[1] > 20 else ""
+        raise CLIError(
+            f"target column '{target}' is not in '{input_path}'; "
+            f"its columns are: {shown}{more}"
+        )
+    if frame.shape[1] < 2:
+        raise CLIError(
+            f"'{input_path}' has no feature columns besides the target '{target}'"
+        )
+    if len(frame) == 0:
+        raise CLIError(f"'{input_path}' has no data rows")
+    categorical = args.categorical
+    if categorical:
+        unknown = [c for c in categorical if c not in frame.columns]
+        if unknown:
+            raise CLIError(
+                f"--categorical names column(s) not in '{input_path}': "
+                + ", ".join(unknown)
+            )
+        if target in categorical:
+            raise CLIError(
+                f"--categorical lists the target column '{target}'; list only "
+                "feature columns"
+            )
+    y = frame[target]
+    n_missing = int(y.isna().sum())
+    if n_missing:
+        raise CLIError(
+            f"target column '{target}' has {n_missing} missing value(s); drop or "
+            "fill those rows first"
+        )
+    X = frame.drop(columns=[target])
+
+    _status(
+        f"read {len(frame)} rows x {frame.shape[1]} columns from '{input_path}'",
+        quiet=quiet,
+    )
+    _status(f"class counts before: {_format_counts(y)}", quiet=quiet)
+
+    from gan_oversampler import GANOverSampler, TrainingFailedError
+
+    sampler = GANOverSampler(
+        sampling_strategy=args.sampling_strategy,
+        categorical_features=list(categorical) if categorical else "auto",
+        epochs=args.epochs,
+        device=args.device,
+        random_state=args.random_state,
+        verbose=not quiet,
+    )
+    # Collect warnings (e.g. SmallClassWarning) to report each on one line.
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            X_res, y_res = sampler.fit_resample(X, y)
+        except (ValueError, TypeError) as exc:
+            raise CLIError(_one_line(exc)) from None
+        except TrainingFailedError as exc:
+            raise CLIError(_one_line(exc), status=1) from None
+        finally:
+            for warning in caught:
+                print(f"{PROG}: warning: {_one_line(warning.message)}", file=sys.stderr)
+
+    result = pd.DataFrame(X_res).reset_index(drop=True)
+    labels = pd.Series(y_res, name=target).reset_index(drop=True)
+    if labels.dtype != y.dtype:
+        try:
+            labels = labels.astype(y.dtype)
+        except (TypeError, ValueError):
+            pass
+    result.insert(frame.columns.get_loc(target), target, labels)
+    result = result[list(frame.columns)]
+
+    _write_table(result, output_path, out_format)
+    n_new = len(result) - len(frame)
+    _status(f"class counts after:  {_format_counts(labels)}", quiet=quiet)
+    _status(
+        f"wrote {len(result)} rows ({n_new} synthetic) to '{output_path}'",
+        quiet=quiet,
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- #
+# demo
+# --------------------------------------------------------------------------- #
+def _real_vs_synthetic(real: pd.DataFrame, synthetic: pd.DataFrame) -> pd.DataFrame:
+    """Means of numeric columns and top category shares, real vs synthetic."""
+    rows: dict[str, tuple[str, str]] = {}
+    for name, column in real.items():
+        dtype = column.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            rows[f"{name} (share True)"] = (
+                f"{column.mean():.0%}",
+                f"{synthetic[name].astype(bool).mean():.0%}" if len(synthetic) else "-",
+            )
+        elif pd.api.types.is_numeric_dtype(dtype):
+            rows[f"{name} (mean)"] = (
+                f"{column.mean():,.1f}",
+                f"{synthetic[name].mean():,.1f}" if len(synthetic) else "-",
+            )
+        else:
+            real_shares = column.astype(object).value_counts(normalize=True)
+            fake_shares = synthetic[name].astype(object).value_counts(normalize=True)
+            for category in real_shares.index[:2]:
+                rows[f"{name} = {category}"] = (
+                    f"{real_shares[category]:.0%}",
+                    f"{fake_shares.get(category, 0.0):.0%}",
+                )
+    return pd.DataFrame.from_dict(
+        rows,
+        orient="index",
+        columns=[f"real ({len(real)})", f"synthetic ({len(synthetic)})"],
+    )
+
+
+@contextlib.contextmanager
+def _single_threaded() -> Iterator[None]:
+    """Run torch, BLAS and OpenMP on one thread, restoring the settings after.
+
+    The demo's networks and matrices are tiny: a second thread gains nothing,
+    and on a busy machine (other processes on the same cores) threads waiting
+    for each other make GAN training tens of times slower.
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    """Run the teachers story end to end; see ``gan-oversampler demo --help``."""
+    with _single_threaded():
+        _demo(seed=args.random_state, epochs=args.epochs)
+    return 0
+
+
+def _demo(*, seed: int, epochs: int) -> None:
+    """Print the teachers story: counts, real vs synthetic men, CV scores."""
+    from imblearn.over_sampling import SMOTENC, RandomOverSampler
+    from imblearn.pipeline import Pipeline
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_validate
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from gan_oversampler import GANOverSampler
+    from gan_oversampler.datasets import make_teachers
+
+    started = time.perf_counter()
+    X, y = make_teachers(
+        _DEMO_SAMPLES, male_fraction=_DEMO_MALE_FRACTION, random_state=seed
+    )
+    numeric = [
+        c
+        for c, d in X.dtypes.items()
+        if pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d)
+    ]
+    categorical = [c for c in X.columns if c not in numeric]
+    is_man = (y == "male").to_numpy()
+
+    print(
+        f"A staff table of {len(X)} elementary-school teachers: "
+        f"{is_man.sum()} men, {(~is_man).sum()} women."
+    )
+    print(f"Columns: {', '.join(map(str, X.columns))}.")
+    print(
+        f"GANOverSampler trains a GAN on the men for {epochs} epochs "
+        f"(random_state={seed}).\n",
+        flush=True,
+    )
+
+    X_res, y_res = GANOverSampler(epochs=epochs, random_state=seed).fit_resample(X, y)
+    y_res = pd.Series(y_res).reset_index(drop=True)
+    counts = pd.DataFrame({"before": _class_counts(y), "after": _class_counts(y_res)})
+    counts = counts.fillna(0).astype(int)
+    counts.index.name = None
+    print("Class counts")
+    print(counts.to_string())
+    print()
+
+    n_real = len(X)
+    synthetic_men = X_res.iloc[n_real:][(y_res.iloc[n_real:] == "male").to_numpy()]
+    print("Men: real vs synthetic")
+    print(_real_vs_synthetic(X[is_man], synthetic_men).to_string())
+    print(flush=True)
+
+    def pipeline(sampler: object | None) -> Pipeline:
+        preprocess = ColumnTransformer(
+            [
+                ("numeric", StandardScaler(), numeric),
+                ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical),
+            ]
+        )
+        return Pipeline(
+            [
+                ("sampler", sampler),
+                ("preprocess", preprocess),
+                ("classifier", LogisticRegression(max_iter=1000)),
+            ]
+        )
+
+    candidates: dict[str, Callable[[], object | None]] = {
+        "no resampling": lambda: None,
+        "RandomOverSampler": lambda: RandomOverSampler(random_state=seed),
+        "SMOTENC": lambda: SMOTENC(categorical_features=categorical, random_state=seed),
+        "GANOverSampler": lambda: GANOverSampler(epochs=epochs, random_state=seed),
+    }
+    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    print(
+        "Balanced accuracy of a logistic regression, 5-fold stratified "
+        "cross-validation\n(the sampler only resamples the training folds)",
+        flush=True,
+    )
+    scores = {}
+    for name, make in candidates.items():
+        result = cross_validate(
+            pipeline(make()), X, y, cv=cv, scoring="balanced_accuracy"
+        )
+        scores[name] = {
+            "mean": f"{result['test_score'].mean():.3f}",
+            "std": f"{result['test_score'].std():.3f}",
+            "fit time (s)": f"{result['fit_time'].mean():.2f}",
+        }
+    print(pd.DataFrame.from_dict(scores, orient="index").to_string())
+    print(f"\nDone in {time.perf_counter() - started:.1f} s.")
+
+
+# --------------------------------------------------------------------------- #
+# Parser and entry point
+# --------------------------------------------------------------------------- #
+def _build_parser() -> argparse.ArgumentParser:
+    """The ``gan-oversampler`` argument parser."""
+    parser = _Parser(
+        prog=PROG,
+        description="Balance imbalanced tabular data with per-class GANs.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="balance a simulated table of teachers and compare oversamplers",
+        description=(
+            "Simulate 1000 elementary-school teachers (10% men), balance them "
+            "with GANOverSampler, compare real and synthetic men, and "
+            "cross-validate a logistic regression without resampling and with "
+            "RandomOverSampler, SMOTENC and GANOverSampler."
+        ),
+    )
+    demo.add_argument(
+        "--random-state",
+        type=_seed,
+        default=0,
+        metavar="N",
+        help="seed for the data, the samplers and the folds (default: 0)",
+    )
+    demo.add_argument(
+        "--epochs",
+        type=_positive_int,
+        default=_DEMO_EPOCHS,
+        metavar="N",
+        help=f"GAN training epochs (default: {_DEMO_EPOCHS})",
+    )
+    demo.set_defaults(handler=_run_demo)
+
+    balance = commands.add_parser(
+        "balance",
+        help="balance a CSV or Parquet file",
+        description=(
+            "Read INPUT, add synthetic rows for the minority classes of the "
+            "--target column, and write OUTPUT with the same columns in the same "
+            "order: the original rows first, then the synthetic ones. The format "
+            "(.csv, optionally compressed, or .parquet, which needs pyarrow) "
+            "follows each file's extension. Progress goes to stderr; OUTPUT is "
+            "only written when balancing succeeds."
+        ),
+    )
+    balance.add_argument("input", metavar="INPUT", help="the table to balance")
+    balance.add_argument(
+        "--target", required=True, metavar="COLUMN", help="the class label column"
+    )
+    balance.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="OUTPUT",
+        help="where to write the balanced table",
+    )
+    balance.add_argument(
+        "--sampling-strategy",
+        type=_sampling_strategy,
+        default="auto",
+        metavar="STRATEGY",
+        help=(
+            "which classes to oversample: auto, minority, 'not minority', "
+            "'not majority', all, or (two classes) the wanted minority/majority "
+            "ratio in (0, 1] (default: auto)"
+        ),
+    )
+    balance.add_argument(
+        "--categorical",
+        nargs="+",
+        action="extend",
+        metavar="COL",
+        help=(
+            "feature columns to treat as categorical; may be repeated (default: "
+            "detect them from their type: text and true/false columns are "
+            "categorical)"
+        ),
+    )
+    balance.add_argument(
+        "--epochs",
+        type=_positive_int,
+        default=300,
+        metavar="N",
+        help="GAN training epochs (default: 300)",
+    )
+    balance.add_argument(
+        "--random-state",
+        type=_seed,
+        default=None,
+        metavar="N",
+        help="seed for reproducible output (default: none)",
+    )
+    balance.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="where to train: auto uses a CUDA GPU when available (default: auto)",
+    )
+    balance.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress or status on stderr (warnings and errors still appear)",
+    )
+    balance.set_defaults(handler=_run_balance)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``gan-oversampler`` command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments, without the program name. Defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 for a usage or input error, 1 when a
+        GAN fails to train (both reported on one line on stderr), 130 when
+        interrupted.
+
+    Examples
+    --------
+    >>> from gan_oversampler.cli import main
+    >>> main(["balance", "teachers.csv", "--target", "gender",
+    ...       "--output", "balanced.csv"])  # doctest: +SKIP
+    0
+    """
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(None if argv is None else list(argv))
+    except SystemExit as exc:  # --help, --version and usage errors
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args))
+    except CLIError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,59 @@
+"""Device resolution, and CUDA training when a GPU is present."""
+
+from __future__ import annotations
+
+import io
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import make_classification
+
+from gan_oversampler import GANOverSampler
+from gan_oversampler._device import resolve_device
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+
+def test_cpu_and_auto():
+    assert resolve_device("cpu") == torch.device("cpu")
+    assert resolve_device(torch.device("cpu")) == torch.device("cpu")
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert resolve_device("auto").type == expected
+
+
+@pytest.mark.parametrize("bad", ["gpu", "tpu:0", "", "mps"])
+def test_unknown_or_unsupported_devices(bad):
+    with pytest.raises(ValueError, match=repr(bad)):
+        resolve_device(bad)
+
+
+def test_wrong_type():
+    with pytest.raises(TypeError, match="device must be"):
+        resolve_device(0)
+
+
+@cuda
+@pytest.mark.cuda
+def test_fit_on_cuda_returns_cpu_data_and_cpu_generators():
+    X, y = make_classification(n_samples=300, weights=[0.8], random_state=0)
+    sampler = GANOverSampler(device="cuda", epochs=5, random_state=0)
+    X_res, _y_res = sampler.fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and np.isfinite(X_res).all()
+    assert sampler.device_.type == "cuda"
+    assert all(p.device.type == "cpu" for p in sampler.generators_[1].parameters())
+    # The pickle holds only CPU tensors, so it loads on a machine without CUDA.
+    buffer = io.BytesIO()
+    pickle.dump(sampler, buffer)
+    restored = pickle.loads(buffer.getvalue())
+    assert restored.sample(4, 1).shape == (4, X.shape[1])
+
+
+@cuda
+@pytest.mark.cuda
+def test_cuda_is_deterministic_for_a_seed():
+    X, y = make_classification(n_samples=300, weights=[0.8], random_state=0)
+    a = GANOverSampler(device="cuda", epochs=3, random_state=0).fit_resample(X, y)[0]
+    b = GANOverSampler(device="cuda", epochs=3, random_state=0).fit_resample(X, y)[0]
+    np.testing.assert_allclose(a, b, rtol=1e-5)

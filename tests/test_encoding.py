@@ -1,0 +1,95 @@
+"""The tabular encoder: spans from the ColumnTransformer, and decoding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from _helpers import make_mixed
+from sklearn.preprocessing import OneHotEncoder
+
+from gan_oversampler._encoding import TabularEncoder
+from gan_oversampler._validation import inspect_table, restore_table
+
+
+def _fitted(X, **params):
+    schema, frame = inspect_table(X, "auto")
+    return schema, frame, TabularEncoder(schema, **params).fit(frame)
+
+
+def test_spans_follow_column_transformer():
+    X, _ = make_mixed()
+    _schema, _frame, encoder = _fitted(X)
+    spans = encoder.spans_
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+    assert spans[-1].stop == encoder.n_features_out_
+    widths = {X.columns[s.column]: s.width for s in spans}
+    assert widths == {
+        "age": 1,
+        "salary": 1,
+        "ratio": 1,
+        "subject": 3,
+        "degree": 2,
+        "city": 3,
+        "coach": 2,
+    }
+    output = encoder.column_transformer_.output_indices_
+    assert output["cat3"] == slice(spans[3].start, spans[3].stop)
+
+
+@pytest.mark.parametrize("numeric_transformer", ["minmax", "standard", "quantile"])
+def test_encoded_numeric_in_unit_interval_and_one_hot_blocks(numeric_transformer):
+    X, _ = make_mixed()
+    _, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
+    encoded = encoder.transform(frame)
+    assert encoded.dtype == np.float32
+    for span in encoder.spans_:
+        block = encoded[:, span.start : span.stop]
+        if span.kind == "numeric":
+            assert block.min() >= -1 - 1e-6 and block.max() <= 1 + 1e-6
+            assert np.isclose(block.min(), -1) and np.isclose(block.max(), 1)
+        else:
+            np.testing.assert_array_equal(block.sum(axis=1), 1)
+
+
+@pytest.mark.parametrize("numeric_transformer", ["minmax", "standard", "quantile"])
+def test_decode_inverts_encode(numeric_transformer):
+    X, _ = make_mixed()
+    schema, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
+    profile = encoder.profile(frame)
+    values = encoder.decode(encoder.transform(frame), profile, np.random.default_rng(0))
+    restored = restore_table(schema, values)
+    for col in ["subject", "degree", "city", "coach", "age"]:
+        assert restored[col].tolist() == X[col].tolist()
+    np.testing.assert_allclose(restored["salary"], X["salary"], rtol=1e-4)
+
+
+def test_decode_respects_class_categories_and_ranges():
+    X, _y = make_mixed()
+    schema, frame, encoder = _fitted(X)
+    only = frame[(X["city"] == "x").to_numpy() & (X["age"] < 40).to_numpy()]
+    profile = encoder.profile(only)
+    rng = np.random.default_rng(0)
+    noise = rng.uniform(-1.5, 1.5, size=(500, encoder.n_features_out_))
+    values = encoder.decode(noise, profile, rng)
+    restored = restore_table(schema, values)
+    assert set(restored["city"]) == {"x"}
+    assert restored["age"].max() < 40
+
+
+def test_grouped_categories_drawn_in_proportion():
+    rng = np.random.default_rng(0)
+    codes = np.array(["a"] * 500 + ["b"] * 30 + ["c"] * 10 + ["d"] * 5, dtype=object)
+    X = pd.DataFrame({"code": codes})
+    schema, frame, encoder = _fitted(
+        X, categorical_encoder=OneHotEncoder(max_categories=2, sparse_output=False)
+    )
+    assert encoder.n_features_out_ == 2
+    profile = encoder.profile(frame)
+    infrequent = np.zeros((4500, 2))
+    infrequent[:, 1] = 1
+    drawn = restore_table(schema, encoder.decode(infrequent, profile, rng))["code"]
+    shares = drawn.value_counts(normalize=True)
+    assert set(shares.index) == {"b", "c", "d"}
+    assert shares["b"] > shares["c"] > shares["d"]
+    np.testing.assert_allclose(shares["b"], 30 / 45, atol=0.03)

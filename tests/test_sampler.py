@@ -1,0 +1,403 @@
+"""Behaviour of GANOverSampler.fit_resample and sample on valid input."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import warnings
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from _helpers import FAST, make_mixed
+from imblearn.pipeline import Pipeline
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from gan_oversampler import GANOverSampler, SmallClassWarning, TrainingHistory
+
+
+def _check_synthetic_rows(X, y, X_res, y_res, sampler):
+    """The invariants every resampling must satisfy."""
+    n = len(X)
+    # Originals first and unchanged; container, columns and dtypes kept.
+    assert isinstance(X_res, pd.DataFrame)
+    assert list(X_res.columns) == list(X.columns)
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    pd.testing.assert_frame_equal(X_res.iloc[:n], X.reset_index(drop=True))
+    assert y_res.iloc[:n].tolist() == y.tolist()
+    # Exactly the requested number of synthetic rows per class.
+    added = Counter(y_res.iloc[n:])
+    expected = {k: v for k, v in sampler.sampling_strategy_.items() if v}
+    assert added == expected
+    # Every synthetic value is valid for its class.
+    synth = X_res.iloc[n:]
+    for label in expected:
+        real_c = X[y == label]
+        synth_c = synth[y_res.iloc[n:].to_numpy() == label]
+        for col in X.columns:
+            if pd.api.types.is_numeric_dtype(X[col]) and not pd.api.types.is_bool_dtype(
+                X[col]
+            ):
+                assert synth_c[col].min() >= real_c[col].min()
+                assert synth_c[col].max() <= real_c[col].max()
+                assert not synth_c[col].isna().any()
+            else:
+                assert set(synth_c[col]) <= set(real_c[col])
+
+
+def test_mixed_dataframe_round_trip(mixed, fast):
+    X, y = mixed
+    X_before = X.copy(deep=True)
+    y_before = y.copy(deep=True)
+    sampler = GANOverSampler(random_state=0, **fast)
+    X_res, y_res = sampler.fit_resample(X, y)
+    _check_synthetic_rows(X, y, X_res, y_res, sampler)
+    assert isinstance(y_res, pd.Series) and y_res.name == "label"
+    assert (X_res["age"] == np.round(X_res["age"])).all()
+    assert X_res["subject"].cat.categories.tolist() == ["math", "art", "pe", "unused"]
+    # The caller's data is never modified.
+    pd.testing.assert_frame_equal(X, X_before)
+    pd.testing.assert_series_equal(y, y_before)
+
+
+def test_fitted_attributes(mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(random_state=0, **fast)
+    sampler.fit_resample(X, y)
+    assert sampler.sampling_strategy_ == {
+        "rare": (y == "common").sum() - (y == "rare").sum()
+    }
+    assert sampler.n_features_in_ == X.shape[1]
+    assert list(sampler.feature_names_in_) == list(X.columns)
+    assert sampler.device_ == torch.device("cpu")
+    assert set(sampler.generators_) == {"rare"}
+    net = sampler.generators_["rare"]
+    assert not net.training
+    assert all(p.device.type == "cpu" for p in net.parameters())
+    history = sampler.history_["rare"]
+    assert isinstance(history, TrainingHistory)
+    frame = history.to_frame()
+    assert len(frame) == FAST["epochs"]
+    assert list(frame.columns) == [
+        "epoch",
+        "generator_loss",
+        "discriminator_loss",
+        "discriminator_accuracy_real",
+        "discriminator_accuracy_fake",
+    ]
+    accuracies = frame[["discriminator_accuracy_real", "discriminator_accuracy_fake"]]
+    assert ((accuracies >= 0) & (accuracies <= 1)).all().all()
+    assert np.isfinite(frame.to_numpy()).all()
+    assert history.n_rows == (y == "rare").sum()
+    spans = sampler.encoder_.spans_
+    assert sum(s.width for s in spans) == sampler.encoder_.n_features_out_
+    assert [s.kind for s in spans].count("categorical") == 4
+
+
+def test_batch_size_never_exceeds_class(fast):
+    X, y = make_classification(n_samples=120, weights=[0.85], random_state=0)
+    fast["batch_size"] = 1000
+    sampler = GANOverSampler(random_state=0, **fast)
+    sampler.fit_resample(X, y)
+    history = sampler.history_[1]
+    assert history.batch_size == history.n_rows == (y == 1).sum()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_numpy_dtype_preserved(dtype, fast):
+    X, y = make_classification(n_samples=150, weights=[0.8], random_state=0)
+    X = (X * 10).astype(dtype)
+    X_res, y_res = GANOverSampler(random_state=0, **fast).fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and X_res.dtype == dtype
+    assert isinstance(y_res, np.ndarray) and y_res.dtype == y.dtype
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    synth = X_res[len(X) :]
+    real = X[y == 1]
+    assert (synth >= real.min(axis=0)).all() and (synth <= real.max(axis=0)).all()
+
+
+def test_object_array_with_strings(fast):
+    rng = np.random.default_rng(0)
+    n = 90
+    X = np.empty((n, 2), dtype=object)
+    X[:, 0] = rng.choice(["a", "b", "c"], n)
+    X[:, 1] = rng.normal(size=n)
+    y = np.array([0] * 60 + [1] * 30)
+    X_res, _y_res = GANOverSampler(random_state=0, **fast).fit_resample(X, y)
+    assert X_res.dtype == object
+    assert set(X_res[:, 0]) <= {"a", "b", "c"}
+    assert all(isinstance(v, float) for v in X_res[n:, 1])
+
+
+def test_list_input_gives_lists(fast):
+    X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
+    X_res, y_res = GANOverSampler(random_state=0, **fast).fit_resample(
+        X.tolist(), y.tolist()
+    )
+    assert isinstance(X_res, list) and isinstance(y_res, list)
+    assert Counter(y_res)[0] == Counter(y_res)[1]
+
+
+def test_multiclass_string_labels(fast):
+    X, y = make_classification(
+        n_samples=300,
+        n_classes=3,
+        n_informative=4,
+        weights=[0.6, 0.3, 0.1],
+        random_state=0,
+    )
+    labels = np.array(["cat", "dog", "emu"])[y]
+    sampler = GANOverSampler(random_state=0, **fast)
+    _X_res, y_res = sampler.fit_resample(X, labels)
+    counts = Counter(y_res)
+    assert counts["cat"] == counts["dog"] == counts["emu"] == (y == 0).sum()
+    assert set(sampler.generators_) == {"dog", "emu"}
+
+
+@pytest.mark.parametrize(
+    "strategy, expected",
+    [
+        ("auto", {0: 300, 1: 300, 2: 300}),
+        ("minority", {0: 300, 1: 150, 2: 300}),
+        ("not minority", {0: 300, 1: 300, 2: 50}),
+        ("not majority", {0: 300, 1: 300, 2: 300}),
+        ("all", {0: 300, 1: 300, 2: 300}),
+        ({1: 200, 0: 300}, {0: 300, 1: 200, 2: 50}),
+        (lambda y: {1: 160}, {0: 300, 1: 160, 2: 50}),
+    ],
+)
+def test_sampling_strategy_forms(strategy, expected, fast):
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 300 + [1] * 150 + [2] * 50)
+    X = rng.normal(size=(len(y), 3)) + y[:, None]
+    X_res, y_res = GANOverSampler(
+        sampling_strategy=strategy, random_state=0, **fast
+    ).fit_resample(X, y)
+    assert dict(Counter(y_res.tolist())) == expected
+    assert len(X_res) == len(y_res)
+
+
+def test_float_sampling_strategy_binary(fast):
+    X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    n_major = (y == 0).sum()
+    _X_res, y_res = GANOverSampler(
+        sampling_strategy=0.5, random_state=0, **fast
+    ).fit_resample(X, y)
+    assert Counter(y_res)[1] == int(n_major * 0.5)
+
+
+def test_pipeline_cross_validate(mixed, fast):
+    X, y = mixed
+    pre = ColumnTransformer(
+        [
+            ("num", StandardScaler(), make_column_selector(dtype_include="number")),
+            (
+                "cat",
+                OneHotEncoder(handle_unknown="ignore"),
+                make_column_selector(dtype_exclude="number"),
+            ),
+        ]
+    )
+    pipe = Pipeline(
+        [
+            ("gan", GANOverSampler(random_state=0, **fast)),
+            ("pre", pre),
+            ("clf", LogisticRegression(max_iter=500)),
+        ]
+    )
+    scores = cross_validate(pipe, X, y, cv=3, scoring="balanced_accuracy")
+    assert scores["test_score"].shape == (3,)
+    assert np.isfinite(scores["test_score"]).all()
+
+
+def test_grid_search_over_epochs(fast):
+    X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
+    pipe = Pipeline(
+        [("gan", GANOverSampler(random_state=0, **fast)), ("clf", LogisticRegression())]
+    )
+    search = GridSearchCV(pipe, {"gan__epochs": [1, 3]}, cv=3).fit(X, y)
+    assert search.best_params_["gan__epochs"] in (1, 3)
+    assert len(search.cv_results_["mean_test_score"]) == 2
+
+
+def test_clone_keeps_params_and_drops_state(mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(random_state=3, loss="wgan-gp", **fast)
+    sampler.fit_resample(X, y)
+    copy = clone(sampler)
+    assert copy.get_params() == sampler.get_params()
+    assert not hasattr(copy, "generators_")
+
+
+def test_pickle_round_trip_then_sample(mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(random_state=0, **fast)
+    sampler.fit_resample(X, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    rows = restored.sample(7, "rare")
+    assert list(rows.columns) == list(X.columns)
+    assert rows.dtypes.to_dict() == X.dtypes.to_dict()
+    assert len(rows) == 7
+    # Same state, same draws: the original and its copy agree.
+    pd.testing.assert_frame_equal(rows, sampler.sample(7, "rare"))
+
+
+def test_sample_draws_new_rows_each_call(mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(random_state=0, **fast)
+    sampler.fit_resample(X, y)
+    first, second = sampler.sample(20, "rare"), sampler.sample(20, "rare")
+    assert not first.equals(second)
+
+
+def test_determinism_and_untouched_global_rng(mixed, fast):
+    X, y = mixed
+    torch_state = torch.random.get_rng_state().clone()
+    numpy_state = np.random.get_state()[1].copy()  # noqa: NPY002
+    python_state = random.getstate()
+    first = GANOverSampler(random_state=42, **fast).fit_resample(X, y)
+    second = GANOverSampler(random_state=42, **fast).fit_resample(X, y)
+    pd.testing.assert_frame_equal(first[0], second[0])
+    pd.testing.assert_series_equal(first[1], second[1])
+    assert torch.equal(torch_state, torch.random.get_rng_state())
+    assert np.array_equal(numpy_state, np.random.get_state()[1])  # noqa: NPY002
+    assert python_state == random.getstate()
+    other = GANOverSampler(random_state=43, **fast).fit_resample(X, y)
+    assert not first[0].equals(other[0])
+
+
+def test_random_state_instance_is_used(fast):
+    X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
+    a = GANOverSampler(random_state=np.random.RandomState(5), **fast).fit_resample(X, y)
+    b = GANOverSampler(random_state=np.random.RandomState(5), **fast).fit_resample(X, y)
+    np.testing.assert_array_equal(a[0], b[0])
+
+
+@pytest.mark.parametrize("loss", ["bce", "wgan-gp"])
+def test_losses_train(loss, fast):
+    X, y = make_classification(n_samples=150, weights=[0.8], random_state=0)
+    sampler = GANOverSampler(loss=loss, random_state=0, **fast)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert np.isfinite(X_res).all()
+    assert np.isfinite(sampler.history_[1].to_frame().to_numpy()).all()
+
+
+@pytest.mark.parametrize("transformer", ["minmax", "standard", "quantile", None])
+def test_numeric_transformer_options(transformer, mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(numeric_transformer=transformer, random_state=0, **fast)
+    X_res, y_res = sampler.fit_resample(X, y)
+    _check_synthetic_rows(X, y, X_res, y_res, sampler)
+
+
+def test_user_encoder_caps_cardinality_and_keeps_real_categories(fast):
+    rng = np.random.default_rng(0)
+    n = 300
+    levels = [f"level{i}" for i in range(30)]
+    X = pd.DataFrame({"code": rng.choice(levels, n), "x": rng.normal(size=n)})
+    y = np.array([0] * 200 + [1] * 100)
+    sampler = GANOverSampler(
+        categorical_encoder=OneHotEncoder(max_categories=5, sparse_output=False),
+        random_state=0,
+        **fast,
+    )
+    X_res, _ = sampler.fit_resample(X, y)
+    cat_span = next(s for s in sampler.encoder_.spans_ if s.kind == "categorical")
+    assert cat_span.width == 5
+    synth = X_res.iloc[n:]
+    assert set(synth["code"]) <= set(X.loc[y == 1, "code"])
+    # Grouped rare levels are drawn back, not replaced by a placeholder.
+    assert synth["code"].nunique() > 4
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ["subject", "degree", "city", "coach"],
+        [3, 4, 5, 6],
+        [False, False, False, True, True, True, True],
+    ],
+)
+def test_categorical_features_forms(spec, mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(categorical_features=spec, random_state=0, **fast)
+    X_res, y_res = sampler.fit_resample(X, y)
+    _check_synthetic_rows(X, y, X_res, y_res, sampler)
+
+
+def test_integer_column_declared_categorical(fast):
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"grade": rng.choice([1, 3, 5], 120), "x": rng.normal(size=120)})
+    y = np.array([0] * 90 + [1] * 30)
+    X_res, _ = GANOverSampler(
+        categorical_features=["grade"], random_state=0, **fast
+    ).fit_resample(X, y)
+    assert X_res["grade"].dtype == np.int64
+    assert set(X_res["grade"]) <= {1, 3, 5}
+
+
+def test_small_class_falls_back_with_warning(fast):
+    X, y = make_classification(n_samples=60, weights=[0.9], random_state=0)
+    y[:] = 0
+    y[:4] = 1
+    sampler = GANOverSampler(random_state=0, **fast)
+    with pytest.warns(SmallClassWarning, match="Class 1 has 4 row"):
+        X_res, _y_res = sampler.fit_resample(X, y)
+    synth = X_res[len(X) :]
+    real_rows = {tuple(r) for r in X[y == 1]}
+    assert all(tuple(r) in real_rows for r in synth)
+    assert 1 not in sampler.generators_
+    assert sampler.sample(3, 1).shape == (3, X.shape[1])
+
+
+def test_small_class_error_policy(fast):
+    X, y = make_classification(n_samples=60, weights=[0.9], random_state=0)
+    y[:] = 0
+    y[:4] = 1
+    sampler = GANOverSampler(small_class="error", min_class_size=5, **fast)
+    with pytest.raises(ValueError, match=r"Class 1 has 4 row.*min_class_size=5"):
+        sampler.fit_resample(X, y)
+
+
+def test_verbose_progress_bar(capsys, fast):
+    X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
+    GANOverSampler(random_state=0, **fast).fit_resample(X, y)
+    assert capsys.readouterr().err == ""
+    GANOverSampler(random_state=0, verbose=True, **fast).fit_resample(X, y)
+    err = capsys.readouterr().err
+    assert "GAN for class 1" in err and "d_loss" in err
+
+
+def test_sample_errors(mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(random_state=0, **fast)
+    with pytest.raises(NotFittedError):
+        sampler.sample(3, "rare")
+    sampler.fit_resample(X, y)
+    with pytest.raises(ValueError, match="Cannot sample class 'common'"):
+        sampler.sample(3, "common")
+    for bad in (0, -2, 2.5, True):
+        with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+            sampler.sample(bad, "rare")
+
+
+def test_default_settings_are_usable():
+    """Defaults train a few hundred rows in seconds and learn the class shift."""
+    X, y = make_mixed(n=800, minority=0.25, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X_res, _y_res = GANOverSampler(random_state=0).fit_resample(X, y)
+    synth = X_res.iloc[len(X) :]
+    real_rare, real_common = X[y == "rare"], X[y == "common"]
+    # The synthetic minority sits nearer the real minority than the majority.
+    gap = abs(synth["salary"].mean() - real_rare["salary"].mean())
+    assert gap < abs(real_common["salary"].mean() - real_rare["salary"].mean())
+    assert synth["salary"].std() > 0.3 * real_rare["salary"].std()
