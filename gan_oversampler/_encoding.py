@@ -48,9 +48,10 @@ class Span:
         Position of the input column.
     start, stop : int
         Slice of the encoded row.
-    kind : {"numeric", "categorical"}
+    kind : {"numeric", "categorical", "missing"}
         ``"numeric"`` spans have width one; ``"categorical"`` spans are one-hot
-        blocks.
+        blocks; ``"missing"`` spans are the two-slot (observed, missing)
+        indicator of a numeric column with missing values.
     """
 
     column: int
@@ -95,6 +96,9 @@ _NUMERIC_ALIASES = {
     ),
 }
 DEFAULT_NUMERIC_TRANSFORMER = "minmax"
+#: Default cap on one-hot columns per categorical column; rarer levels share one
+#: column and are drawn back in proportion to their frequency in the class.
+DEFAULT_MAX_CATEGORIES = 50
 
 
 class TabularEncoder:
@@ -106,7 +110,8 @@ class TabularEncoder:
         Column kinds from :func:`~gan_oversampler._validation.inspect_table`.
     categorical_encoder : transformer or None
         One-hot style encoder cloned for each categorical column. ``None`` uses
-        ``OneHotEncoder(handle_unknown="ignore", sparse_output=False)``.
+        ``OneHotEncoder(handle_unknown="ignore", sparse_output=False,
+        max_categories=50)``.
     numeric_transformer : transformer, str or None
         One-to-one, invertible transformer for the numeric columns, or one of
         ``"minmax"``, ``"standard"``, ``"quantile"``. ``None`` uses ``"minmax"``.
@@ -147,7 +152,11 @@ class TabularEncoder:
 
     def _categorical(self) -> object:
         if self.categorical_encoder is None:
-            return OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+            return OneHotEncoder(
+                handle_unknown="ignore",
+                sparse_output=False,
+                max_categories=DEFAULT_MAX_CATEGORIES,
+            )
         return clone(self.categorical_encoder)
 
     def fit(self, frame: pd.DataFrame) -> TabularEncoder:
@@ -165,14 +174,22 @@ class TabularEncoder:
         """
         names = self.schema.internal_names
         numeric = [names[i] for i in self.schema.numeric]
+        self._medians = {
+            i: float(np.nanmedian(values)) if np.isfinite(values).any() else 0.0
+            for i in self.schema.numeric
+            if np.isnan(values := frame[names[i]].to_numpy(dtype=np.float64)).any()
+        }
         transformers = []
         if numeric:
             transformers.append(("num", self._numeric(len(frame)), numeric))
         for i in self.schema.categorical:
             transformers.append((f"cat{i}", self._categorical(), [names[i]]))
+        for i in self._medians:
+            indicator = OneHotEncoder(categories=[[False, True]], sparse_output=False)
+            transformers.append((f"miss{i}", indicator, [f"m{i}"]))
         ct = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
         try:
-            encoded = ct.fit_transform(frame)
+            encoded = ct.fit_transform(self._prepare(frame))
         except (TypeError, ValueError) as exc:
             raise ValueError(
                 f"Encoding X failed: {exc} Check that each categorical column holds "
@@ -185,6 +202,18 @@ class TabularEncoder:
         self._fit_categorical(ct, frame)
         self.spans_ = sorted(self._spans(ct), key=lambda s: s.start)
         return self
+
+    def _prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Impute numeric gaps with the median and add their indicators."""
+        if not self._medians:
+            return frame
+        frame = frame.copy()
+        for i, median in self._medians.items():
+            name = self.schema.internal_names[i]
+            gaps = frame[name].isna().to_numpy()
+            frame[f"m{i}"] = gaps
+            frame[name] = np.where(gaps, median, frame[name].to_numpy())
+        return frame
 
     def _fit_numeric(self, ct: ColumnTransformer, encoded: np.ndarray) -> None:
         numeric = self.schema.numeric
@@ -247,6 +276,9 @@ class TabularEncoder:
         for i in self.schema.categorical:
             block = ct.output_indices_[f"cat{i}"]
             spans.append(Span(i, block.start, block.stop, "categorical"))
+        for i in self._medians:
+            block = ct.output_indices_[f"miss{i}"]
+            spans.append(Span(i, block.start, block.stop, "missing"))
         return spans
 
     # ------------------------------------------------------------ transform
@@ -264,7 +296,7 @@ class TabularEncoder:
             Numeric spans in ``[-1, 1]``, categorical spans one-hot.
         """
         encoded = np.asarray(
-            self.column_transformer_.transform(frame), dtype=np.float64
+            self.column_transformer_.transform(self._prepare(frame)), dtype=np.float64
         )
         positions = self._numeric_positions
         encoded[:, positions] = (encoded[:, positions] - self._center) / self._scale
@@ -290,16 +322,20 @@ class TabularEncoder:
         allowed = np.ones(self.n_features_out_, dtype=bool)
         slot_values = []
         for span in self.spans_:
+            if span.kind == "missing":
+                gaps = frame[names[span.column]].isna().to_numpy()
+                allowed[span.start] = not gaps.all()
+                allowed[span.start + 1] = gaps.any()
+                continue
             if span.kind != "categorical":
                 continue
             i = span.column
             values = self._values[i]
-            counts = (
-                pd.Series(frame[names[i]].to_numpy())
-                .value_counts(sort=False)
-                .reindex(pd.Index(values), fill_value=0)
-                .to_numpy(dtype=np.float64)
-            )
+            position = {value: k for k, value in enumerate(values)}
+            counts = np.bincount(
+                [position[v] for v in frame[names[i]].to_numpy()],
+                minlength=len(values),
+            ).astype(np.float64)
             slots = []
             for slot in range(span.width):
                 members = np.flatnonzero(
@@ -311,9 +347,16 @@ class TabularEncoder:
                     (members, weights / weights.sum() if members.size else weights)
                 )
             slot_values.append(slots)
+        # Columns entirely missing in the class have no range: use the median.
+        observed = ~np.isnan(numeric)
+        filled_low = np.where(observed, numeric, np.inf).min(axis=0, initial=np.inf)
+        filled_high = np.where(observed, numeric, -np.inf).max(axis=0, initial=-np.inf)
+        fallback = np.array(
+            [self._medians.get(i, 0.0) for i in self.schema.numeric], dtype=np.float64
+        )
         return ClassProfile(
-            low=numeric.min(axis=0) if len(numeric) else np.zeros(numeric.shape[1]),
-            high=numeric.max(axis=0) if len(numeric) else np.zeros(numeric.shape[1]),
+            low=np.where(np.isfinite(filled_low), filled_low, fallback),
+            high=np.where(np.isfinite(filled_high), filled_high, fallback),
             allowed=allowed,
             slot_values=slot_values,
         )
@@ -357,6 +400,14 @@ class TabularEncoder:
                 if self.schema.columns[i].integer:
                     column = np.round(column)
                 columns[i] = column
+        for span in self.spans_:
+            if span.kind == "missing":
+                block = encoded[:, span.start : span.stop]
+                block = np.where(
+                    profile.allowed[span.start : span.stop], block, -np.inf
+                )
+                gaps = block.argmax(axis=1) == 1
+                columns[span.column] = np.where(gaps, np.nan, columns[span.column])
         categorical_spans = [s for s in self.spans_ if s.kind == "categorical"]
         for span, slots in zip(categorical_spans, profile.slot_values, strict=True):
             block = encoded[:, span.start : span.stop]

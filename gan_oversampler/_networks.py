@@ -149,7 +149,7 @@ class Generator(nn.Module):
         self.latent_dim = latent_dim
         self.net = _materialise(_mlp(latent_dim, hidden, n_out), device, generator)
         numeric = [s.start for s in spans if s.kind == "numeric"]
-        blocks = [s for s in spans if s.kind == "categorical"]
+        blocks = [s for s in spans if s.kind != "numeric"]
         widest = max((b.width for b in blocks), default=1)
         # Categorical blocks gathered into a (n_blocks, widest) index, padded.
         index = torch.zeros((len(blocks), widest), dtype=torch.long)

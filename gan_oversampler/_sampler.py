@@ -81,9 +81,12 @@ class GANOverSampler(BaseOverSampler):
 
     categorical_encoder : transformer or None, default=None
         One-hot encoder cloned for each categorical column, for example
-        ``OneHotEncoder(max_categories=50)`` to cap the cardinality. It must map
+        ``OneHotEncoder(max_categories=20)`` to cap the cardinality harder. It must map
         each category to exactly one output column (no ``drop``). ``None`` uses
-        ``OneHotEncoder(handle_unknown="ignore", sparse_output=False)``.
+        ``OneHotEncoder(handle_unknown="ignore", sparse_output=False,
+        max_categories=50)``: columns with more than 50 levels keep the 49 most
+        frequent and share one column among the rest, which are generated back
+        in proportion to their frequency in the class.
 
     numeric_transformer : transformer, {{"minmax", "standard", "quantile"}} or \
 None, default=None
@@ -122,6 +125,13 @@ None, default=None
         ``"bce"`` is the original GAN objective (with the non-saturating
         generator loss); ``"wgan-gp"`` the Wasserstein loss with gradient
         penalty.
+
+    missing : {{"error", "model"}}, default="error"
+        What to do with missing values (NaN, None, ``pd.NA``) in ``X``.
+        ``"error"`` raises a ``ValueError``. ``"model"`` learns them: a numeric
+        column with gaps is imputed with its median and given a missing-value
+        indicator that the GAN learns, a missing category is one more category,
+        and synthetic rows have missing values at about the class's rate.
 
     min_class_size : int, default=10
         Classes with fewer rows than this are not given a GAN; see
@@ -226,6 +236,7 @@ None, default=None
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "loss": [StrOptions({"bce", "wgan-gp"})],
+        "missing": [StrOptions({"error", "model"})],
         "min_class_size": [Interval(Integral, 2, None, closed="left")],
         "small_class": [StrOptions({"random", "error"})],
         "device": [str, torch.device],
@@ -246,6 +257,7 @@ None, default=None
         batch_size=64,
         learning_rate=2e-4,
         loss="bce",
+        missing="error",
         min_class_size=10,
         small_class="random",
         device="auto",
@@ -263,6 +275,7 @@ None, default=None
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.loss = loss
+        self.missing = missing
         self.min_class_size = min_class_size
         self.small_class = small_class
         self.device = device
@@ -281,7 +294,7 @@ None, default=None
         X = _check_X(X)
         check_consistent_length(X, y)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        schema, frame = inspect_table(X, self.categorical_features)
+        schema, frame = inspect_table(X, self.categorical_features, self.missing)
         return _Table(X, schema, frame), y, binarize_y
 
     def __sklearn_tags__(self):

@@ -134,7 +134,7 @@ def _resolve_categorical(
         for i, (_, column) in enumerate(frame.items()):
             dtype = column.dtype
             if pd.api.types.is_object_dtype(dtype) and not from_dataframe:
-                mask[i] = not _object_column_is_numeric(column.to_numpy())
+                mask[i] = not _object_column_is_numeric(column.dropna().to_numpy())
             else:
                 mask[i] = _is_categorical_dtype(dtype)
         return mask
@@ -207,22 +207,21 @@ def _reject_bad_dtypes(frame: pd.DataFrame) -> None:
         )
 
 
-def _check_missing(frame: pd.DataFrame, kinds: list[str]) -> None:
+def _check_missing(frame: pd.DataFrame, kinds: list[str], missing: str) -> None:
     nan_columns, inf_columns = [], []
     for (name, column), kind in zip(frame.items(), kinds, strict=True):
         if column.isna().any():
             nan_columns.append(name)
-        elif kind == "numeric":
-            values = column.to_numpy(dtype=np.float64)
-            if not np.isfinite(values).all():
+        if kind == "numeric":
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            if np.isinf(values).any():
                 inf_columns.append(name)
-    if nan_columns:
+    if nan_columns and missing == "error":
         raise ValueError(
             f"X contains missing values (NaN/None) in column(s) {nan_columns}. "
-            "GANOverSampler does not generate missing values: impute them first "
-            "(for example with sklearn.impute.SimpleImputer in a pipeline), fill "
-            "categorical gaps with an explicit category such as 'missing', or drop "
-            "those rows."
+            "Set missing='model' to learn and generate them at each class's rate, "
+            "or impute them first (for example with sklearn.impute.SimpleImputer "
+            "in a pipeline), or drop those rows."
         )
     if inf_columns:
         raise ValueError(
@@ -232,7 +231,7 @@ def _check_missing(frame: pd.DataFrame, kinds: list[str]) -> None:
 
 
 def inspect_table(
-    X: object, categorical_features: object
+    X: object, categorical_features: object, missing: str = "error"
 ) -> tuple[TableSchema, pd.DataFrame]:
     """Describe ``X`` and convert it into the encoder's internal frame.
 
@@ -242,6 +241,10 @@ def inspect_table(
         The caller's table. It is never modified.
     categorical_features : "auto", None, or array-like
         The estimator's ``categorical_features`` parameter.
+    missing : {"error", "model"}
+        The estimator's ``missing`` parameter: whether missing values are an
+        error or are kept (as NaN in numeric columns and None in categorical
+        ones) for the encoder to model.
 
     Returns
     -------
@@ -305,20 +308,24 @@ def inspect_table(
         columns.append(ColumnSpec(name, "numeric", column.dtype, integer))
 
     kinds = [c.kind for c in columns]
-    _check_missing(frame, kinds)
+    _check_missing(frame, kinds, missing)
     for i, ((_, column), spec) in enumerate(zip(frame.items(), columns, strict=True)):
         if spec.kind == "numeric":
-            values = column.to_numpy(dtype=np.float64)
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
             if (
                 not spec.integer
                 and pd.api.types.is_object_dtype(column.dtype)
-                and np.array_equal(values, np.round(values))
-                and all(isinstance(v, Integral) for v in column.to_numpy())
+                and np.array_equal(values, np.round(values), equal_nan=True)
+                and all(isinstance(v, Integral) for v in column.dropna().to_numpy())
             ):
                 columns[i] = ColumnSpec(spec.name, "numeric", spec.dtype, True)
             data[f"c{i}"] = values
         else:
-            data[f"c{i}"] = column.to_numpy(dtype=object)
+            # One spelling of "missing" (None) per column, whatever the dtype.
+            # copy=True: for some dtypes to_numpy returns a view of the caller's data.
+            values = column.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = None
+            data[f"c{i}"] = values
     schema = TableSchema(
         tuple(columns), "dataframe" if from_dataframe else "array", array_dtype
     )
@@ -364,7 +371,10 @@ def _cast(column: np.ndarray, spec: ColumnSpec) -> pd.Series:
     if spec.kind == "numeric" and pd.api.types.is_bool_dtype(dtype):
         return pd.Series(column.astype(bool)).astype(dtype)
     if spec.kind == "numeric" and pd.api.types.is_object_dtype(dtype):
-        if spec.integer:
+        if spec.integer and not np.isnan(column).any():
             return pd.Series(column.astype(np.int64).astype(object))
         return pd.Series(column.astype(object))
+    if spec.kind == "categorical":
+        # pd.array turns None into each dtype's own missing value.
+        return pd.Series(pd.array(column, dtype=dtype))
     return pd.Series(column).astype(dtype)
