@@ -126,6 +126,8 @@ class TabularEncoder:
         Layout of the encoded row, in encoded order.
     n_features_out_ : int
         Width of the encoded row.
+    numeric_transformer_ : transformer
+        The fitted numeric transformer (absent without numeric columns).
     """
 
     def __init__(
@@ -235,6 +237,7 @@ class TabularEncoder:
                 f"numeric_transformer {type(transformer).__name__} has no "
                 "inverse_transform; synthetic values could not be mapped back."
             )
+        self.numeric_transformer_ = transformer
         values = encoded[:, block]
         low, high = values.min(axis=0), values.max(axis=0)
         self._numeric_positions = np.arange(block.start, block.stop)
@@ -389,9 +392,7 @@ class TabularEncoder:
                 encoded[:, self._numeric_positions].astype(np.float64), -1, 1
             )
             scaled = scaled * self._scale + self._center
-            values = self.column_transformer_.named_transformers_[
-                "num"
-            ].inverse_transform(scaled)
+            values = self.numeric_transformer_.inverse_transform(scaled)
             values = np.clip(
                 np.asarray(values, dtype=np.float64), profile.low, profile.high
             )

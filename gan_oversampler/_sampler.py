@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from numbers import Integral, Real
 from typing import NamedTuple
@@ -20,6 +21,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from ._device import resolve_device
 from ._encoding import TabularEncoder
 from ._networks import resolve_architecture
+from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, torch_generator
 from ._training import TrainingConfig, auto_epochs, generate, train_gan
 from ._validation import TableSchema, inspect_table, restore_table
@@ -366,7 +368,6 @@ None, default=None
         ).fit(frame)
         encoded = self.encoder_.transform(frame)
 
-        self._schema = schema
         self._profiles = {}
         self._fallback_rows = {}
         self.generators_ = {}
@@ -396,6 +397,7 @@ None, default=None
                     self._draw_fallback(label, n_samples, np.random.default_rng(seed))
                 )
             synthetic_y.append(np.full(n_samples, label, dtype=y.dtype))
+        self._label_dtype = y.dtype
         self._sample_seed_ = draw_seed(random_state)
         self._n_sample_calls = 0
         return self._stack(X, synthetic_X), np.concatenate([y, *synthetic_y])
@@ -424,17 +426,82 @@ None, default=None
         values = self.encoder_.decode(
             encoded, self._profiles[label], np.random.default_rng(seed)
         )
-        return restore_table(self._schema, values)
+        return restore_table(self.encoder_.schema, values)
 
     def _draw_fallback(self, label, n_samples: int, rng: np.random.Generator):
         rows = self._fallback_rows[label]
         picked = rows.iloc[rng.integers(len(rows), size=n_samples)]
-        return restore_table(self._schema, [picked[c].to_numpy() for c in rows.columns])
+        return restore_table(
+            self.encoder_.schema, [picked[c].to_numpy() for c in rows.columns]
+        )
 
     def _stack(self, X, parts):
         if isinstance(X, pd.DataFrame):
             return pd.concat([X.reset_index(drop=True), *parts], ignore_index=True)
         return np.concatenate([np.asarray(X), *parts]) if parts else np.asarray(X)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the fitted sampler to a file that loads without pickle.
+
+        The file holds the generators' weights as state dicts and everything
+        else as plain numbers and strings; :meth:`load` reads it with
+        ``torch.load(weights_only=True)``, so a file from an untrusted source
+        cannot run code. Generators are stored on the CPU: a sampler trained on
+        a GPU loads on a machine without one.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file, conventionally ``*.pt``.
+
+        Raises
+        ------
+        TypeError
+            If a class label or category is not a str, int, float, bool or
+            None, or the numeric transformer is not one of the built-in
+            choices; use :mod:`pickle` or :mod:`joblib` for those.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from sklearn.datasets import make_classification
+        >>> from gan_oversampler import GANOverSampler
+        >>> X, y = make_classification(n_samples=200, weights=[0.8, 0.2],
+        ...                            random_state=0)
+        >>> sampler = GANOverSampler(epochs=5, random_state=0)
+        >>> _ = sampler.fit_resample(X, y)
+        >>> path = os.path.join(tempfile.mkdtemp(), "sampler.pt")
+        >>> sampler.save(path)
+        >>> GANOverSampler.load(path).sample(3, label=1).shape
+        (3, 20)
+        """
+        check_is_fitted(self, "encoder_")
+        save_sampler(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> GANOverSampler:
+        """Load a sampler written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        GANOverSampler
+            A fitted sampler: :meth:`sample`, ``history_``, ``generators_`` and
+            ``sampling_strategy_`` work as after ``fit_resample``. Parameters
+            that were estimators, callables or RandomState instances are reset
+            to their defaults.
+
+        Raises
+        ------
+        ValueError
+            If the file was not written by :meth:`save`, or by a version of
+            gan_oversampler with another file format.
+        """
+        return load_sampler(cls, path)
 
     def sample(self, n_samples: int, label) -> pd.DataFrame | np.ndarray:
         """Generate more synthetic rows of one class without retraining.

@@ -1,0 +1,413 @@
+"""Save a fitted sampler to a file that loads without running arbitrary code.
+
+The file is a single :func:`torch.save` payload made only of primitives (str,
+int, float, bool, None, lists, dicts) and tensors, so :func:`load_sampler` can
+read it with ``torch.load(weights_only=True)``: unlike a pickle, loading it
+cannot execute code from the file. Generators are stored as state dicts plus the
+sizes needed to rebuild them; the encoder as its fitted numbers.
+
+Only what :meth:`GANOverSampler.sample` needs is stored; a loaded sampler
+samples exactly like the one that was saved. Fitted numeric transformers are
+restored only for the built-in choices (``"minmax"``, ``"standard"``,
+``"quantile"`` and plain :class:`~sklearn.preprocessing.MinMaxScaler`,
+:class:`~sklearn.preprocessing.StandardScaler`,
+:class:`~sklearn.preprocessing.QuantileTransformer` instances).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.preprocessing import MinMaxScaler, QuantileTransformer, StandardScaler
+
+from ._encoding import ClassProfile, Span, TabularEncoder
+from ._history import TrainingHistory
+from ._networks import Generator
+from ._validation import ColumnSpec, TableSchema
+
+__all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]
+
+#: Version of the file layout; bumped whenever it changes.
+FORMAT_VERSION = 1
+_MAGIC = "gan_oversampler.GANOverSampler"
+_TRANSFORMERS = {
+    cls.__name__: cls for cls in (MinMaxScaler, StandardScaler, QuantileTransformer)
+}
+_PRIMITIVES = (str, int, float, bool, type(None))
+
+
+# --------------------------------------------------------------------- values
+def _primitive(value: object, what: str) -> object:
+    """A JSON-like primitive for a label or category value."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, _PRIMITIVES):
+        raise TypeError(
+            f"Cannot save {what} {value!r} of type {type(value).__name__}: only "
+            "str, int, float, bool and None can be stored safely. Use pickle or "
+            "joblib for such a sampler, and load it only from trusted sources."
+        )
+    return value
+
+
+def _tensor(array: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(array))
+
+
+def _array(tensor: torch.Tensor) -> np.ndarray:
+    return tensor.numpy().copy()
+
+
+def _dtype_to_primitive(dtype: object) -> dict:
+    if isinstance(dtype, pd.CategoricalDtype):
+        return {
+            "name": "category",
+            "categories": [_primitive(c, "category") for c in dtype.categories],
+            "ordered": bool(dtype.ordered),
+        }
+    return {"name": str(dtype)}
+
+
+def _dtype_from_primitive(spec: dict) -> object:
+    if spec["name"] == "category":
+        return pd.CategoricalDtype(spec["categories"], ordered=spec["ordered"])
+    return pd.api.types.pandas_dtype(spec["name"])
+
+
+# -------------------------------------------------------------------- encoder
+def _transformer_state(transformer: object) -> dict:
+    name = type(transformer).__name__
+    if _TRANSFORMERS.get(name) is not type(transformer):
+        raise TypeError(
+            f"Cannot save a sampler whose numeric_transformer is {name}: only "
+            "MinMaxScaler, StandardScaler and QuantileTransformer (or the strings "
+            "'minmax', 'standard', 'quantile') can be restored without pickle. Use "
+            "pickle or joblib, and load only from trusted sources."
+        )
+    fitted = {}
+    for key, value in vars(transformer).items():
+        if not key.endswith("_") or key.startswith("_"):
+            continue
+        if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
+            fitted[key] = _tensor(value)
+        elif isinstance(value, _PRIMITIVES) or isinstance(value, np.generic):
+            fitted[key] = _primitive(value, "transformer attribute")
+    params = {
+        k: _primitive(v, "transformer parameter")
+        for k, v in transformer.get_params().items()
+        if isinstance(v, (*_PRIMITIVES, np.generic, tuple)) and not isinstance(v, tuple)
+    }
+    if isinstance(transformer, MinMaxScaler):
+        params["feature_range"] = list(transformer.feature_range)
+    return {"class": name, "params": params, "fitted": fitted}
+
+
+def _transformer_from_state(state: dict) -> object:
+    params = dict(state["params"])
+    if "feature_range" in params:
+        params["feature_range"] = tuple(params["feature_range"])
+    transformer = _TRANSFORMERS[state["class"]](**params)
+    for key, value in state["fitted"].items():
+        setattr(transformer, key, _array(value) if torch.is_tensor(value) else value)
+    return transformer
+
+
+def _encoder_state(encoder: TabularEncoder) -> dict:
+    schema = encoder.schema
+    return {
+        "schema": {
+            "container": schema.container,
+            "array_dtype": None
+            if schema.array_dtype is None
+            else str(schema.array_dtype),
+            "columns": [
+                {
+                    "name": _primitive(c.name, "column name"),
+                    "kind": c.kind,
+                    "dtype": _dtype_to_primitive(c.dtype),
+                    "integer": c.integer,
+                }
+                for c in schema.columns
+            ],
+        },
+        "spans": [[s.column, s.start, s.stop, s.kind] for s in encoder.spans_],
+        "n_features_out": encoder.n_features_out_,
+        "numeric_positions": _tensor(encoder._numeric_positions),
+        "center": _tensor(encoder._center),
+        "scale": _tensor(encoder._scale),
+        "medians": {str(k): v for k, v in encoder._medians.items()},
+        "values": {
+            str(i): [_primitive(v, "category") for v in values]
+            for i, values in encoder._values.items()
+        },
+        "slot_of_value": {
+            str(i): _tensor(slots) for i, slots in encoder._slot_of_value.items()
+        },
+        "numeric_transformer": (
+            _transformer_state(encoder.numeric_transformer_) if schema.numeric else None
+        ),
+    }
+
+
+def _encoder_from_state(state: dict) -> TabularEncoder:
+    schema_state = state["schema"]
+    columns = tuple(
+        ColumnSpec(
+            c["name"], c["kind"], _dtype_from_primitive(c["dtype"]), c["integer"]
+        )
+        for c in schema_state["columns"]
+    )
+    array_dtype = schema_state["array_dtype"]
+    schema = TableSchema(
+        columns,
+        schema_state["container"],
+        None if array_dtype is None else np.dtype(array_dtype),
+    )
+    encoder = TabularEncoder(schema)
+    encoder.spans_ = [Span(*span) for span in state["spans"]]
+    encoder.n_features_out_ = state["n_features_out"]
+    encoder._numeric_positions = _array(state["numeric_positions"])
+    encoder._center = _array(state["center"])
+    encoder._scale = _array(state["scale"])
+    encoder._medians = {int(k): v for k, v in state["medians"].items()}
+    encoder._values = {
+        int(i): np.array(values, dtype=object) for i, values in state["values"].items()
+    }
+    encoder._slot_of_value = {
+        int(i): _array(slots) for i, slots in state["slot_of_value"].items()
+    }
+    if state["numeric_transformer"] is not None:
+        encoder.numeric_transformer_ = _transformer_from_state(
+            state["numeric_transformer"]
+        )
+    return encoder
+
+
+# -------------------------------------------------------------------- classes
+def _profile_state(profile: ClassProfile) -> dict:
+    return {
+        "low": _tensor(profile.low),
+        "high": _tensor(profile.high),
+        "allowed": _tensor(profile.allowed),
+        "slot_values": [
+            [[_tensor(members), _tensor(probs)] for members, probs in slots]
+            for slots in profile.slot_values
+        ],
+    }
+
+
+def _profile_from_state(state: dict) -> ClassProfile:
+    return ClassProfile(
+        low=_array(state["low"]),
+        high=_array(state["high"]),
+        allowed=_array(state["allowed"]),
+        slot_values=[
+            [(_array(members), _array(probs)) for members, probs in slots]
+            for slots in state["slot_values"]
+        ],
+    )
+
+
+def _history_state(history: TrainingHistory) -> dict:
+    return {
+        "arrays": _tensor(
+            np.stack(
+                [
+                    history.generator_loss,
+                    history.discriminator_loss,
+                    history.discriminator_accuracy_real,
+                    history.discriminator_accuracy_fake,
+                ]
+            )
+        ),
+        "n_rows": history.n_rows,
+        "batch_size": history.batch_size,
+    }
+
+
+def _history_from_state(state: dict) -> TrainingHistory:
+    arrays = _array(state["arrays"])
+    return TrainingHistory(
+        *arrays, n_rows=state["n_rows"], batch_size=state["batch_size"]
+    )
+
+
+# ---------------------------------------------------------------- public API
+def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
+    """Write a fitted :class:`GANOverSampler` to ``path``.
+
+    Parameters
+    ----------
+    sampler : GANOverSampler
+        A sampler after ``fit_resample``.
+    path : str or path-like
+        Destination file (conventionally ``*.pt``).
+
+    Raises
+    ------
+    TypeError
+        If a label, category or the numeric transformer cannot be stored
+        without pickle.
+    """
+    from . import __version__
+
+    classes = []
+    for label, strategy_count in sampler.sampling_strategy_.items():
+        entry: dict[str, Any] = {
+            "label": _primitive(label, "class label"),
+            "n_samples": int(strategy_count),
+        }
+        if label in sampler.generators_:
+            net = sampler.generators_[label]
+            entry["generator"] = {
+                "latent_dim": net.latent_dim,
+                "hidden": [
+                    layer.out_features
+                    for layer in net.net
+                    if isinstance(layer, torch.nn.Linear)
+                ][:-1],
+                "state_dict": {
+                    k: v.detach().cpu() for k, v in net.state_dict().items()
+                },
+            }
+            entry["profile"] = _profile_state(sampler._profiles[label])
+            entry["history"] = _history_state(sampler.history_[label])
+        elif label in sampler._fallback_rows:
+            rows = sampler._fallback_rows[label]
+            entry["fallback_rows"] = {
+                name: [_primitive(v, "value") for v in rows[name].tolist()]
+                for name in rows.columns
+            }
+        classes.append(entry)
+
+    params = {}
+    defaults = type(sampler)().get_params(deep=False)
+    for key, value in sampler.get_params(deep=False).items():
+        if isinstance(value, torch.device):
+            params[key] = str(value)
+        elif isinstance(value, _PRIMITIVES):
+            params[key] = value
+        elif isinstance(value, dict):
+            params[key] = {
+                "__dict__": [[_primitive(k, "label"), int(v)] for k, v in value.items()]
+            }
+        elif isinstance(value, list | tuple) and all(
+            isinstance(v, _PRIMITIVES) for v in value
+        ):
+            params[key] = list(value)
+        else:  # estimators, callables, RandomState: stored as the default
+            params[key] = defaults[key]
+    payload = {
+        "format": _MAGIC,
+        "format_version": FORMAT_VERSION,
+        "package_version": __version__,
+        "label_dtype": sampler._label_dtype.str,
+        "params": params,
+        "device": str(sampler.device_),
+        "n_features_in": sampler.n_features_in_,
+        "feature_names_in": (
+            list(sampler.feature_names_in_)
+            if hasattr(sampler, "feature_names_in_")
+            else None
+        ),
+        "encoder": _encoder_state(sampler.encoder_),
+        "classes": classes,
+        "sample_seed": sampler._sample_seed_,
+        "n_sample_calls": sampler._n_sample_calls,
+    }
+    torch.save(payload, path)
+
+
+def load_sampler(cls: type, path: str | os.PathLike) -> Any:
+    """Read a sampler written by :func:`save_sampler`.
+
+    Parameters
+    ----------
+    cls : type
+        :class:`GANOverSampler`.
+    path : str or path-like
+        File written by :meth:`GANOverSampler.save`.
+
+    Returns
+    -------
+    GANOverSampler
+        A fitted sampler ready for :meth:`GANOverSampler.sample`.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a saved sampler or was written in an unknown format
+        version.
+    """
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:
+        raise ValueError(
+            f"{os.fspath(path)!r} is not a file written by GANOverSampler.save "
+            f"(or it contains objects that are not allowed): {exc}"
+        ) from None
+    if not isinstance(payload, dict) or payload.get("format") != _MAGIC:
+        raise ValueError(
+            f"{os.fspath(path)!r} is not a file written by GANOverSampler.save."
+        )
+    version = payload.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ValueError(
+            f"{os.fspath(path)!r} was written in file format {version} (by "
+            f"gan_oversampler {payload.get('package_version')}); this version reads "
+            f"format {FORMAT_VERSION}. Refit the sampler, or load the file with the "
+            "gan_oversampler version that wrote it."
+        )
+
+    params = {}
+    for key, value in payload["params"].items():
+        if isinstance(value, dict) and "__dict__" in value:
+            value = dict((k, v) for k, v in value["__dict__"])
+        params[key] = value
+    sampler = cls(**params)
+    label_dtype = np.dtype(payload["label_dtype"])
+    sampler._label_dtype = label_dtype
+    sampler.device_ = torch.device(payload["device"])
+    sampler.n_features_in_ = payload["n_features_in"]
+    if payload["feature_names_in"] is not None:
+        sampler.feature_names_in_ = np.asarray(
+            payload["feature_names_in"], dtype=object
+        )
+    sampler.encoder_ = encoder = _encoder_from_state(payload["encoder"])
+    sampler.sampling_strategy_ = {}
+    sampler.generators_, sampler.history_ = {}, {}
+    sampler._profiles, sampler._fallback_rows = {}, {}
+    for entry in payload["classes"]:
+        label = np.asarray(entry["label"], dtype=label_dtype)[()]
+        sampler.sampling_strategy_[label] = entry["n_samples"]
+        if "generator" in entry:
+            spec = entry["generator"]
+            net = Generator(
+                spec["latent_dim"],
+                tuple(spec["hidden"]),
+                encoder.spans_,
+                device=torch.device("cpu"),
+                generator=torch.Generator().manual_seed(0),
+            )
+            net.load_state_dict(spec["state_dict"])
+            sampler.generators_[label] = net.eval()
+            sampler._profiles[label] = _profile_from_state(entry["profile"])
+            sampler.history_[label] = _history_from_state(entry["history"])
+        elif "fallback_rows" in entry:
+            sampler._fallback_rows[label] = pd.DataFrame(
+                {
+                    name: np.array(values, dtype=object)
+                    if encoder.schema.columns[int(name[1:])].kind == "categorical"
+                    else np.array(values, dtype=np.float64)
+                    for name, values in entry["fallback_rows"].items()
+                }
+            )
+    sampler._sample_seed_ = payload["sample_seed"]
+    sampler._n_sample_calls = payload["n_sample_calls"]
+    return sampler
