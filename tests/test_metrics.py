@@ -1,0 +1,355 @@
+"""Known-answer tests for gan_oversampler.metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.over_sampling import SMOTE
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+
+from gan_oversampler.metrics import (
+    detectability_auc,
+    distance_to_closest_record,
+    ks_statistic,
+    marginal_fidelity,
+    quality_report,
+    total_variation_distance,
+)
+
+FAST_RF = RandomForestClassifier(n_estimators=25, random_state=0)
+
+
+def _mixed(n: int, seed: int, shift: float = 0.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "x": rng.normal(loc=shift, size=n),
+            "k": rng.integers(0, 50, size=n),
+            "colour": pd.Categorical(rng.choice(["red", "green", "blue"], size=n)),
+            "flag": rng.random(n) < 0.3,
+        }
+    )
+
+
+# --------------------------------------------------------------------- KS / TV
+
+
+def test_ks_known_values():
+    assert ks_statistic([1, 2, 3, 4], [3, 4, 5, 6]) == pytest.approx(0.5)
+    assert ks_statistic([1, 2], [5, 6]) == 1.0
+    assert ks_statistic([1, 2, 3], [3, 2, 1]) == 0.0
+    # Ties: ECDFs at 1 are 2/3 and 1/3.
+    assert ks_statistic([1, 1, 2], [1, 2, 2]) == pytest.approx(1 / 3)
+    # Different sizes: at 1 the ECDFs are 1/2 and 0, at 2 they are 1 and 1/3.
+    assert ks_statistic([1, 2], [2, 3, 4]) == pytest.approx(2 / 3)
+    # NaN is ignored.
+    assert ks_statistic([1, np.nan, 2], [1, 2]) == 0.0
+
+
+def test_ks_matches_scipy():
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=57)
+    b = rng.normal(0.4, 1.3, size=31).round(1)
+    expected = stats.ks_2samp(a, b).statistic
+    assert ks_statistic(a, b) == pytest.approx(expected, abs=1e-12)
+
+
+def test_tv_known_values():
+    assert total_variation_distance(list("aabb"), list("abbb")) == pytest.approx(0.25)
+    assert total_variation_distance(["a", "b"], ["c", "d", "c"]) == 1.0
+    assert total_variation_distance(["a", None], ["a", np.nan]) == 0.0
+    assert total_variation_distance([1, 2], ["1", "2"]) == 0.0
+
+
+# ----------------------------------------------------------- marginal fidelity
+
+
+def test_fidelity_identical_is_one():
+    real = _mixed(80, 0)
+    fid = marginal_fidelity(real, real.copy())
+    assert list(fid.index) == list(real.columns)
+    assert fid.name == "marginal_fidelity"
+    np.testing.assert_array_equal(fid.to_numpy(), np.ones(4))
+    assert fid.mean() == 1.0
+
+
+def test_fidelity_disjoint_is_zero():
+    real = pd.DataFrame({"x": np.arange(10.0), "c": ["a", "b"] * 5})
+    fake = pd.DataFrame({"x": np.arange(10.0) + 100, "c": ["z"] * 10})
+    fid = marginal_fidelity(real, fake)
+    assert fid["x"] == 0.0  # KS = 1 for a shift beyond the range
+    assert fid["c"] == 0.0  # TV = 1 for disjoint categories
+    assert fid.mean() == 0.0
+
+
+def test_fidelity_numeric_vs_categorical_treatment():
+    real = pd.DataFrame({"v": [0, 10]})
+    fake = pd.DataFrame({"v": [1, 11]})
+    assert marginal_fidelity(real, fake)["v"] == pytest.approx(0.5)  # 1 - KS
+    for spec in (["v"], [0], [True]):
+        fid = marginal_fidelity(real, fake, categorical_features=spec)
+        assert fid["v"] == 0.0  # 1 - TV: no shared value
+
+
+def test_fidelity_auto_detection_and_nan():
+    real = pd.DataFrame({"s": ["a", "b"], "b": [True, False], "x": [1.0, np.nan]})
+    fake = pd.DataFrame({"s": ["a", "a"], "b": [True, True], "x": [1.0, 1.0]})
+    fid = marginal_fidelity(real, fake)
+    assert fid["s"] == pytest.approx(0.5)
+    assert fid["b"] == pytest.approx(0.5)
+    assert fid["x"] == 1.0  # the NaN is ignored
+    all_nan = pd.DataFrame({"s": ["a", "b"], "b": [True, False], "x": [np.nan] * 2})
+    assert np.isnan(marginal_fidelity(all_nan, fake)["x"])
+
+
+def test_fidelity_accepts_arrays_and_reordered_columns():
+    real = _mixed(40, 1)
+    fake = _mixed(40, 2)
+    expected = marginal_fidelity(real, fake)
+    reordered = marginal_fidelity(real, fake[fake.columns[::-1]])
+    pd.testing.assert_series_equal(expected, reordered)
+    num = real[["x", "k"]].to_numpy()
+    fid = marginal_fidelity(num, fake[["x", "k"]].to_numpy())
+    assert list(fid.index) == [0, 1]
+    np.testing.assert_allclose(fid.to_numpy(), expected[["x", "k"]].to_numpy())
+    # A DataFrame paired with an array borrows the DataFrame's column names.
+    fid = marginal_fidelity(real[["x", "k"]], fake[["x", "k"]].to_numpy())
+    assert list(fid.index) == ["x", "k"]
+    # Object arrays holding numbers are numeric under "auto".
+    obj = real.to_numpy(dtype=object)
+    fid = marginal_fidelity(obj, fake.to_numpy(dtype=object))
+    assert fid[0] == pytest.approx(expected["x"])
+
+
+# ---------------------------------------------------------------- detectability
+
+
+def test_auc_identical_samples_is_half():
+    real = _mixed(60, 0)
+    assert detectability_auc(real, real.copy(), random_state=0) == pytest.approx(0.5)
+    # Exact copies of a subset, with a ratio of 1 real to 3 synthetic rows.
+    copies = real.sample(n=180, replace=True, random_state=1)
+    auc = detectability_auc(real, copies, estimator=FAST_RF, random_state=0)
+    assert auc == pytest.approx(0.5, abs=0.12)
+
+
+def test_auc_same_distribution_near_half():
+    real = _mixed(150, 0)
+    fake = _mixed(150, 1)
+    auc = detectability_auc(real, fake, estimator=FAST_RF, random_state=0)
+    assert 0.35 < auc < 0.65
+
+
+def test_auc_disjoint_is_one():
+    real = _mixed(60, 0)
+    fake = _mixed(60, 1, shift=50.0)
+    assert detectability_auc(real, fake, random_state=0) == pytest.approx(1.0)
+    only_cat = pd.DataFrame({"c": ["a", "b", "c"] * 20})
+    other_cat = pd.DataFrame({"c": ["d", "e"] * 30})
+    lr = LogisticRegression()
+    assert detectability_auc(only_cat, other_cat, estimator=lr, random_state=0) == 1.0
+
+
+def test_auc_deterministic_and_leaves_global_rng_alone():
+    real = _mixed(50, 0)
+    fake = _mixed(70, 5)
+    state = np.random.get_state()  # noqa: NPY002 - the global RNG is the point
+    first = detectability_auc(real, fake, estimator=FAST_RF, random_state=7)
+    second = detectability_auc(real, fake, estimator=FAST_RF, random_state=7)
+    detectability_auc(real, fake, estimator=FAST_RF, cv=3, random_state=None)
+    after = np.random.get_state()  # noqa: NPY002
+    assert first == second
+    assert after[0] == state[0]
+    np.testing.assert_array_equal(after[1], state[1])
+    assert after[2:] == state[2:]
+
+
+def test_auc_small_groups_cap_folds():
+    real = _mixed(3, 0)
+    fake = _mixed(40, 1, shift=20.0)
+    auc = detectability_auc(real, fake, estimator=LogisticRegression(), cv=10)
+    assert auc == 1.0
+
+
+# -------------------------------------------------------------------- DCR
+
+
+def test_dcr_copies_is_zero():
+    real = _mixed(100, 0)
+    assert distance_to_closest_record(real, real.copy()) == 0.0
+    assert distance_to_closest_record(real, real.iloc[::3]) == 0.0
+    arr = np.random.default_rng(0).normal(size=(50, 4))
+    assert distance_to_closest_record(arr, arr[::-1]) == 0.0
+
+
+def test_dcr_fresh_sample_near_one_and_far_sample_large():
+    real = _mixed(400, 0)
+    fresh = _mixed(400, 1)
+    assert 0.6 < distance_to_closest_record(real, fresh) < 1.6
+    far = _mixed(100, 2, shift=30.0)
+    assert distance_to_closest_record(real, far) > 10
+
+
+def test_dcr_known_value_numeric():
+    # Real points 0, 2, 4, 6: every nearest-other gap is 2 (before scaling, and
+    # the common scale cancels in the ratio).  Synthetic 1, 5: gap 1 each.
+    real = np.array([[0.0], [2.0], [4.0], [6.0]])
+    fake = np.array([[1.0], [5.0]])
+    assert distance_to_closest_record(real, fake) == pytest.approx(0.5)
+
+
+def test_dcr_category_mismatch_costs_one_sd():
+    # Real rows differ from their nearest neighbour only by the category (a
+    # squared distance of 1); the synthetic rows share a real row's category
+    # and are 1 sd away on x.
+    real = pd.DataFrame({"x": [0.0, 0.0, 2.0, 2.0], "c": ["a", "b", "a", "b"]})
+    fake = pd.DataFrame({"x": [1.0, 1.0], "c": ["a", "b"]})
+    # x has sd 1 after scaling (population sd of 0, 0, 2, 2 is 1).
+    assert distance_to_closest_record(real, fake) == pytest.approx(1.0)
+
+
+def test_dcr_duplicated_real_rows():
+    real = pd.DataFrame({"c": ["a", "a", "b", "b"]})
+    assert distance_to_closest_record(real, pd.DataFrame({"c": ["a"]})) == 0.0
+    assert distance_to_closest_record(real, pd.DataFrame({"c": ["z"]})) == np.inf
+
+
+# ------------------------------------------------------------------ errors
+
+
+@pytest.mark.parametrize(
+    "func", [marginal_fidelity, distance_to_closest_record, detectability_auc]
+)
+def test_errors(func):
+    real = _mixed(20, 0)
+    with pytest.raises(ValueError, match="same columns"):
+        func(real, real.drop(columns="x"))
+    with pytest.raises(ValueError, match="same columns"):
+        func(real, real.rename(columns={"x": "y"}))
+    with pytest.raises(ValueError, match="no rows"):
+        func(real, real.iloc[:0])
+    with pytest.raises(ValueError, match="no rows"):
+        func(real.iloc[:0], real)
+    with pytest.raises(ValueError, match="no columns"):
+        func(real[[]], real[[]])
+    with pytest.raises(ValueError, match="2-D"):
+        func(real["x"], real["x"])
+    with pytest.raises(ValueError, match="2-D"):
+        func(np.zeros(5), np.zeros(5))
+    with pytest.raises(ValueError, match="not numeric"):
+        func(real, real, categorical_features=None)
+    with pytest.raises(ValueError, match="not a column"):
+        func(real, real, categorical_features=["nope"])
+    with pytest.raises(ValueError, match="boolean categorical_features"):
+        func(real, real, categorical_features=[True, False])
+    with pytest.raises(ValueError, match="categorical_features must be"):
+        func(real, real, categorical_features="all")
+
+
+def test_errors_specific():
+    real = _mixed(20, 0)
+    nan = real.assign(x=np.nan)
+    with pytest.raises(ValueError, match="missing or infinite"):
+        distance_to_closest_record(real, nan)
+    with pytest.raises(ValueError, match="missing or infinite"):
+        detectability_auc(nan, real)
+    with pytest.raises(ValueError, match="at least 2 real"):
+        distance_to_closest_record(real.iloc[:1], real)
+    with pytest.raises(ValueError, match="at least 2 real and 2 synthetic"):
+        detectability_auc(real, real.iloc[:1])
+    with pytest.raises(ValueError, match="cv must be"):
+        detectability_auc(real, real, cv=1)
+    with pytest.raises(ValueError, match="random_state"):
+        detectability_auc(real, real, random_state="seed")
+
+
+# ----------------------------------------------------------------- report
+
+
+class _StubSampler:
+    """Stands in for a fitted GANOverSampler: ``sample`` draws noisy rows."""
+
+    def __init__(self, X: pd.DataFrame, y: pd.Series):
+        self.X, self.y = X, y
+        counts = y.value_counts()
+        self.sampling_strategy_ = {
+            label: int(counts.max() - n) for label, n in counts.items()
+        }
+        self.calls: list[tuple[int, object]] = []
+
+    def sample(self, n_samples: int, label: object) -> pd.DataFrame:
+        self.calls.append((n_samples, label))
+        rows = self.X[self.y == label]
+        out = rows.sample(n=n_samples, replace=True, random_state=0)
+        return out.assign(x=out["x"] + 0.01).reset_index(drop=True)
+
+
+def test_quality_report_with_sample_method():
+    X = pd.concat([_mixed(90, 0), _mixed(30, 1, shift=3.0)], ignore_index=True)
+    y = pd.Series(["maj"] * 90 + ["min"] * 30)
+    stub = _StubSampler(X, y)
+    report = quality_report(stub, X, y, random_state=0)
+    assert stub.calls == [(60, "min")]
+    assert list(report.index) == ["min"]
+    assert report.index.name == "class"
+    assert list(report.columns) == [
+        "n_real",
+        "n_synthetic",
+        "detectability_auc",
+        "marginal_fidelity",
+        "dcr_ratio",
+    ]
+    row = report.loc["min"]
+    assert (row["n_real"], row["n_synthetic"]) == (30, 60)
+    assert 0.0 <= row["detectability_auc"] <= 1.0
+    assert 0.5 < row["marginal_fidelity"] <= 1.0
+    assert 0.0 <= row["dcr_ratio"] < 0.5  # near-copies
+    report = quality_report(stub, X.iloc[75:], y.iloc[75:], n_samples=12)
+    assert stub.calls[-1] == (12, "min")
+    assert report.loc["min", "n_synthetic"] == 12
+
+
+def test_quality_report_imblearn_tail():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    y = np.r_[np.zeros(80, dtype=int), np.ones(20, dtype=int)]
+    smote = SMOTE(random_state=0).fit(X, y)
+    report = quality_report(smote, X, y, random_state=0)
+    assert report.loc[1, "n_synthetic"] == 60
+    assert report.loc[1, "n_real"] == 20
+    assert 0.0 < report.loc[1, "dcr_ratio"] < 1.5
+
+
+def test_quality_report_errors():
+    X = _mixed(20, 0)
+    y = pd.Series([0] * 15 + [1] * 5)
+    with pytest.raises(ValueError, match="fitted"):
+        quality_report(SMOTE(), X, y)
+    stub = _StubSampler(X, y)
+    with pytest.raises(ValueError, match="rows but y has"):
+        quality_report(stub, X, y[:-1])
+    with pytest.raises(ValueError, match="n_samples"):
+        quality_report(stub, X, y, n_samples=0)
+
+
+def test_auc_low_cardinality_categoricals():
+    # Few distinct values shared by both groups: the copy-preserving chunks
+    # must not stop the classifier from learning the value frequencies.
+    real = pd.DataFrame({"c": ["a"] * 20 + ["b"] * 20 + ["c"] * 20})
+    fake = pd.DataFrame({"c": ["a"] * 60})
+    auc = detectability_auc(real, fake, estimator=LogisticRegression(), random_state=0)
+    # Ideal separation: synthetic rows are all "a", 1/3 of real rows are:
+    # AUC = 2/3 * 1 + 1/3 * 0.5 = 5/6.
+    assert auc == pytest.approx(5 / 6, abs=0.05)
+    same = pd.DataFrame({"c": ["a", "b", "c"] * 20})
+    assert detectability_auc(real, same, random_state=0) == pytest.approx(0.5)
+
+
+def test_auc_too_few_distinct_rows():
+    real = pd.DataFrame({"x": [1.0, 1.0]})
+    fake = pd.DataFrame({"x": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="too few distinct rows"):
+        detectability_auc(real, fake)
