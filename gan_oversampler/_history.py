@@ -14,6 +14,7 @@ _COLUMNS = (
     "discriminator_loss",
     "discriminator_accuracy_real",
     "discriminator_accuracy_fake",
+    "marginal_distance",
 )
 
 
@@ -36,16 +37,27 @@ class TrainingHistory:
         Fraction of real rows the discriminator called real.
     discriminator_accuracy_fake : ndarray
         Fraction of synthetic rows the discriminator called synthetic.
+    marginal_distance : ndarray
+        With ``early_stopping=True``: mean over encoded columns of the 1-D
+        Wasserstein distance between real and generated rows, at the epochs
+        where it was evaluated (NaN elsewhere). All NaN without early
+        stopping.
     n_rows : int
         Number of real rows of the class the GAN was trained on.
     batch_size : int
         Batch size actually used (never more than ``n_rows``).
+    stopped_epoch : int or None
+        Epoch after which early stopping ended training, or None if training
+        ran all its epochs.
+    best_epoch : int or None
+        With early stopping: the epoch whose generator was kept (the one with
+        the smallest marginal distance).
 
     Examples
     --------
     >>> import numpy as np
     >>> from gan_oversampler import TrainingHistory
-    >>> zeros = [np.zeros(3)] * 4
+    >>> zeros = [np.zeros(3)] * 5
     >>> history = TrainingHistory(*zeros, n_rows=20, batch_size=20)
     >>> len(history)
     3
@@ -57,8 +69,11 @@ class TrainingHistory:
     discriminator_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
     discriminator_accuracy_real: np.ndarray = field(default_factory=lambda: np.zeros(0))
     discriminator_accuracy_fake: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    marginal_distance: np.ndarray = field(default_factory=lambda: np.zeros(0))
     n_rows: int = 0
     batch_size: int = 0
+    stopped_epoch: int | None = None
+    best_epoch: int | None = None
 
     def __len__(self) -> int:
         """Number of epochs recorded."""
@@ -76,8 +91,8 @@ class TrainingHistory:
         -------
         DataFrame
             Columns ``epoch`` (starting at 1), ``generator_loss``,
-            ``discriminator_loss``, ``discriminator_accuracy_real`` and
-            ``discriminator_accuracy_fake``.
+            ``discriminator_loss``, ``discriminator_accuracy_real``,
+            ``discriminator_accuracy_fake`` and ``marginal_distance``.
         """
         data = {"epoch": np.arange(1, len(self) + 1)}
         data.update({name: getattr(self, name) for name in _COLUMNS})

@@ -221,18 +221,25 @@ def _history_state(history: TrainingHistory) -> dict:
                     history.discriminator_loss,
                     history.discriminator_accuracy_real,
                     history.discriminator_accuracy_fake,
+                    history.marginal_distance,
                 ]
             )
         ),
         "n_rows": history.n_rows,
         "batch_size": history.batch_size,
+        "stopped_epoch": history.stopped_epoch,
+        "best_epoch": history.best_epoch,
     }
 
 
 def _history_from_state(state: dict) -> TrainingHistory:
     arrays = _array(state["arrays"])
     return TrainingHistory(
-        *arrays, n_rows=state["n_rows"], batch_size=state["batch_size"]
+        *arrays,
+        n_rows=state["n_rows"],
+        batch_size=state["batch_size"],
+        stopped_epoch=state["stopped_epoch"],
+        best_epoch=state["best_epoch"],
     )
 
 

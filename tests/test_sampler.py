@@ -92,10 +92,13 @@ def test_fitted_attributes(mixed, fast):
         "discriminator_loss",
         "discriminator_accuracy_real",
         "discriminator_accuracy_fake",
+        "marginal_distance",
     ]
+    assert frame["marginal_distance"].isna().all()  # only with early_stopping
+    assert history.stopped_epoch is None
     accuracies = frame[["discriminator_accuracy_real", "discriminator_accuracy_fake"]]
     assert ((accuracies >= 0) & (accuracies <= 1)).all().all()
-    assert np.isfinite(frame.to_numpy()).all()
+    assert np.isfinite(frame.drop(columns="marginal_distance").to_numpy()).all()
     assert history.n_rows == (y == "rare").sum()
     spans = sampler.encoder_.spans_
     assert sum(s.width for s in spans) == sampler.encoder_.n_features_out_
@@ -287,7 +290,8 @@ def test_losses_train(loss, fast):
     sampler = GANOverSampler(loss=loss, random_state=0, **fast)
     X_res, _ = sampler.fit_resample(X, y)
     assert np.isfinite(X_res).all()
-    assert np.isfinite(sampler.history_[1].to_frame().to_numpy()).all()
+    frame = sampler.history_[1].to_frame().drop(columns="marginal_distance")
+    assert np.isfinite(frame.to_numpy()).all()
 
 
 @pytest.mark.parametrize("transformer", ["minmax", "standard", "quantile", None])
@@ -401,3 +405,30 @@ def test_default_settings_are_usable():
     gap = abs(synth["salary"].mean() - real_rare["salary"].mean())
     assert gap < abs(real_common["salary"].mean() - real_rare["salary"].mean())
     assert synth["salary"].std() > 0.3 * real_rare["salary"].std()
+
+
+def test_early_stopping_stops_records_and_keeps_best():
+    X, y = make_classification(n_samples=600, weights=[0.7], random_state=0)
+    sampler = GANOverSampler(
+        epochs=2000, early_stopping=True, random_state=0, device="cpu"
+    )
+    _, y_res = sampler.fit_resample(X, y)
+    history = sampler.history_[1]
+    assert history.stopped_epoch is not None and history.stopped_epoch < 2000
+    assert len(history) == history.stopped_epoch
+    distances = history.marginal_distance
+    evaluated = distances[~np.isnan(distances)]
+    assert len(evaluated) >= 5 and (evaluated > 0).all()
+    # The kept generator is the one with the smallest recorded distance.
+    assert distances[history.best_epoch - 1] == evaluated.min()
+    assert Counter(y_res)[1] == Counter(y_res)[0]
+
+
+def test_early_stopping_never_stops_before_min_steps():
+    X, y = make_classification(n_samples=300, weights=[0.7], random_state=0)
+    sampler = GANOverSampler(
+        epochs=3, batch_size=32, early_stopping=True, random_state=0, device="cpu"
+    )
+    sampler.fit_resample(X, y)
+    assert sampler.history_[1].stopped_epoch is None
+    assert len(sampler.history_[1]) == 3
