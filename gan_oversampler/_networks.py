@@ -1,6 +1,10 @@
 """The generator and discriminator networks, and how big they are.
 
-Both are small multi-layer perceptrons with LeakyReLU hidden layers. The
+Both are small multi-layer perceptrons with LeakyReLU hidden layers, *stacked*:
+one module holds the networks of several classes as ``(n_stack, in, out)``
+weight tensors and runs them all with batched matrix products, so that the GANs
+of many classes train in one pass. A fitted sampler keeps one single-network
+(``n_stack=1``) generator per class. The
 generator's last layer is followed by a per-span output activation: ``tanh`` on
 numeric spans and a Gumbel-softmax over each categorical block, vectorised over
 all blocks at once. Weights are initialised from a local
@@ -92,34 +96,61 @@ def resolve_architecture(
     return latent, g_hidden, d_hidden
 
 
-def _mlp(n_in: int, hidden: tuple[int, ...], n_out: int) -> nn.Sequential:
+class _StackedLinear(nn.Module):
+    """``n_stack`` independent linear layers applied with one batched product."""
+
+    def __init__(
+        self,
+        n_stack: int,
+        n_in: int,
+        n_out: int,
+        *,
+        device: torch.device,
+        generator: torch.Generator,
+    ) -> None:
+        super().__init__()
+        # Kaiming-uniform weights for LeakyReLU, zero biases; torch.empty draws
+        # nothing from the global generator.
+        gain = math.sqrt(2.0 / (1.0 + _NEGATIVE_SLOPE**2))
+        bound = gain * math.sqrt(3.0 / n_in)
+        weight = torch.empty((n_stack, n_in, n_out), device=device)
+        weight.uniform_(-bound, bound, generator=generator)
+        self.weight = nn.Parameter(weight)
+        self.bias = nn.Parameter(torch.zeros((n_stack, 1, n_out), device=device))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(n_stack, n, n_in)`` to ``(n_stack, n, n_out)``."""
+        return torch.baddbmm(self.bias, x, self.weight)
+
+
+def _mlp(
+    n_stack: int,
+    n_in: int,
+    hidden: tuple[int, ...],
+    n_out: int,
+    device: torch.device,
+    generator: torch.Generator,
+) -> nn.Sequential:
     layers: list[nn.Module] = []
     for width in hidden:
-        layers += [nn.Linear(n_in, width, device="meta"), nn.LeakyReLU(_NEGATIVE_SLOPE)]
+        layers += [
+            _StackedLinear(n_stack, n_in, width, device=device, generator=generator),
+            nn.LeakyReLU(_NEGATIVE_SLOPE),
+        ]
         n_in = width
-    layers.append(nn.Linear(n_in, n_out, device="meta"))
+    layers.append(
+        _StackedLinear(n_stack, n_in, n_out, device=device, generator=generator)
+    )
     return nn.Sequential(*layers)
 
 
-def _materialise(module: nn.Module, device: torch.device, generator: torch.Generator):
-    """Allocate a meta-device module on ``device`` and initialise its weights.
-
-    Kaiming-uniform weights for LeakyReLU and zero biases, drawn from the local
-    ``generator``.
-    """
-    module.to_empty(device=device)
-    gain = math.sqrt(2.0 / (1.0 + _NEGATIVE_SLOPE**2))
-    with torch.no_grad():
-        for layer in module.modules():
-            if isinstance(layer, nn.Linear):
-                bound = gain * math.sqrt(3.0 / layer.in_features)
-                layer.weight.uniform_(-bound, bound, generator=generator)
-                layer.bias.zero_()
-    return module
+def _stacked(x: torch.Tensor) -> tuple[torch.Tensor, bool]:
+    """Add the stack dimension to a 2-D input; say whether it was added."""
+    return (x.unsqueeze(0), True) if x.dim() == 2 else (x, False)
 
 
 class Generator(nn.Module):
-    """Map latent noise to an encoded row.
+    """Map latent noise to encoded rows, for one or several stacked classes.
 
     Parameters
     ----------
@@ -129,6 +160,8 @@ class Generator(nn.Module):
         Hidden layer widths.
     spans : list of Span
         Layout of the encoded row.
+    n_stack : int, default=1
+        Number of independent generators held in the module.
     device : torch.device
         Where the parameters live.
     generator : torch.Generator
@@ -141,23 +174,27 @@ class Generator(nn.Module):
         hidden: tuple[int, ...],
         spans: Sequence[Span],
         *,
+        n_stack: int = 1,
         device: torch.device,
         generator: torch.Generator,
     ) -> None:
         super().__init__()
         n_out = max(s.stop for s in spans)
         self.latent_dim = latent_dim
-        self.net = _materialise(_mlp(latent_dim, hidden, n_out), device, generator)
+        self.hidden = tuple(hidden)
+        self.spans = list(spans)
+        self.n_stack = n_stack
+        self.net = _mlp(n_stack, latent_dim, self.hidden, n_out, device, generator)
         numeric = [s.start for s in spans if s.kind == "numeric"]
         blocks = [s for s in spans if s.kind != "numeric"]
         widest = max((b.width for b in blocks), default=1)
-        # Categorical blocks gathered into a (n_blocks, widest) index, padded.
+        # One-hot blocks gathered into a (n_blocks, widest) index, padded.
         index = torch.zeros((len(blocks), widest), dtype=torch.long)
         valid = torch.zeros((len(blocks), widest), dtype=torch.bool)
         for k, block in enumerate(blocks):
             index[k, : block.width] = torch.arange(block.start, block.stop)
             valid[k, : block.width] = True
-        # Output = cat(numeric, valid categorical entries)[:, order].
+        # Output = cat(numeric, valid block entries)[..., order].
         placed = torch.cat([torch.tensor(numeric, dtype=torch.long), index[valid]])
         order = torch.empty(n_out, dtype=torch.long)
         order[placed] = torch.arange(n_out)
@@ -175,21 +212,22 @@ class Generator(nn.Module):
 
         Parameters
         ----------
-        noise : Tensor of shape (n, latent_dim)
-            Latent noise.
+        noise : Tensor of shape (n, latent_dim) or (n_stack, n, latent_dim)
+            Latent noise; the 2-D form needs ``n_stack == 1``.
         generator : torch.Generator or None
             Source of Gumbel noise for the categorical blocks. ``None`` uses a
             plain softmax (no sampling).
 
         Returns
         -------
-        Tensor of shape (n, n_encoded)
-            ``tanh`` outputs on numeric spans, probabilities on categorical ones.
+        Tensor of shape (n, n_encoded) or (n_stack, n, n_encoded)
+            ``tanh`` outputs on numeric spans, probabilities on the blocks.
         """
+        noise, added = _stacked(noise)
         raw = self.net(noise)
-        parts = [torch.tanh(raw[:, self.numeric_index])]
+        parts = [torch.tanh(raw[..., self.numeric_index])]
         if self.block_index.numel():
-            logits = raw[:, self.block_index]
+            logits = raw[..., self.block_index]
             if generator is not None:
                 uniform = torch.rand(
                     logits.shape, generator=generator, device=logits.device
@@ -198,8 +236,44 @@ class Generator(nn.Module):
                 logits = logits / GUMBEL_TAU
             logits = logits.masked_fill(self.block_padding, -math.inf)
             probs = torch.softmax(logits, dim=-1)
-            parts.append(probs[:, self.block_valid])
-        return torch.cat(parts, dim=1)[:, self.order]
+            parts.append(probs[..., self.block_valid])
+        out = torch.cat(parts, dim=-1)[..., self.order]
+        return out.squeeze(0) if added else out
+
+    def single(
+        self, index: int, state: dict[str, torch.Tensor] | None = None
+    ) -> Generator:
+        """Return stacked network ``index`` as a stand-alone generator.
+
+        Parameters
+        ----------
+        index : int
+            Which of the stacked networks.
+        state : dict or None
+            A state dict of this module to take the weights from instead of its
+            current parameters (for example a snapshot of the best epoch).
+
+        Returns
+        -------
+        Generator
+            A generator with ``n_stack=1`` on the same device, in eval mode.
+        """
+        state = self.state_dict() if state is None else state
+        device = self.order.device
+        net = Generator(
+            self.latent_dim,
+            self.hidden,
+            self.spans,
+            device=device,
+            generator=torch.Generator(device=device),
+        )
+        net.load_state_dict(
+            {
+                key: value[index : index + 1] if key.startswith("net.") else value
+                for key, value in state.items()
+            }
+        )
+        return net.eval()
 
 
 class Discriminator(nn.Module):
@@ -211,6 +285,8 @@ class Discriminator(nn.Module):
         Width of the encoded row.
     hidden : tuple of int
         Hidden layer widths.
+    n_stack : int, default=1
+        Number of independent discriminators held in the module.
     device : torch.device
         Where the parameters live.
     generator : torch.Generator
@@ -222,12 +298,19 @@ class Discriminator(nn.Module):
         n_encoded: int,
         hidden: tuple[int, ...],
         *,
+        n_stack: int = 1,
         device: torch.device,
         generator: torch.Generator,
     ) -> None:
         super().__init__()
-        self.net = _materialise(_mlp(n_encoded, hidden, 1), device, generator)
+        self.net = _mlp(n_stack, n_encoded, tuple(hidden), 1, device, generator)
 
     def forward(self, rows: torch.Tensor) -> torch.Tensor:
-        """Return one logit (or critic score) per row, shape ``(n,)``."""
-        return self.net(rows).squeeze(-1)
+        """Return one logit (or critic score) per row.
+
+        ``(n, n_encoded)`` gives ``(n,)``; ``(n_stack, n, n_encoded)`` gives
+        ``(n_stack, n)``.
+        """
+        rows, added = _stacked(rows)
+        scores = self.net(rows).squeeze(-1)
+        return scores.squeeze(0) if added else scores

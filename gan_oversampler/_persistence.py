@@ -272,11 +272,7 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
             net = sampler.generators_[label]
             entry["generator"] = {
                 "latent_dim": net.latent_dim,
-                "hidden": [
-                    layer.out_features
-                    for layer in net.net
-                    if isinstance(layer, torch.nn.Linear)
-                ][:-1],
+                "hidden": list(net.hidden),
                 "state_dict": {
                     k: v.detach().cpu() for k, v in net.state_dict().items()
                 },

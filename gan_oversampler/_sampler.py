@@ -23,7 +23,7 @@ from ._encoding import TabularEncoder
 from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, torch_generator
-from ._training import TrainingConfig, auto_epochs, generate, train_gan
+from ._training import TrainingConfig, generate, planned_steps, train_gans
 from ._validation import TableSchema, inspect_table, restore_table
 
 try:  # imbalanced-learn >= 0.13 moved validate_data to sklearn_compat
@@ -37,6 +37,12 @@ __all__ = ["GANOverSampler", "SmallClassWarning", "TrainingFailedError"]
 def _show(label: object) -> str:
     """``repr`` of a class label without NumPy's type wrapper."""
     return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def _diverged(net: torch.nn.Module, history: object) -> bool:
+    """Whether training produced non-finite weights or losses."""
+    weights_ok = all(torch.isfinite(p).all() for p in net.parameters())
+    return not (weights_ok and np.isfinite(history.generator_loss).all())
 
 
 class _Table(NamedTuple):
@@ -319,7 +325,7 @@ None, default=None
         return tags
 
     # ------------------------------------------------------------- training
-    def _training_config(self, n_encoded: int, n_rows: int) -> TrainingConfig:
+    def _training_config(self, n_encoded: int) -> TrainingConfig:
         latent, g_hidden, d_hidden = resolve_architecture(
             n_encoded, self.latent_dim, self.generator_hidden, self.discriminator_hidden
         )
@@ -327,46 +333,76 @@ None, default=None
             latent_dim=latent,
             generator_hidden=g_hidden,
             discriminator_hidden=d_hidden,
-            epochs=auto_epochs(n_rows, self.batch_size)
-            if self.epochs == "auto"
-            else self.epochs,
+            epochs=None if self.epochs == "auto" else self.epochs,
             batch_size=self.batch_size,
             learning_rate=float(self.learning_rate),
             loss=self.loss,
             early_stopping=bool(self.early_stopping),
         )
 
-    def _train_class(self, label, rows, config, seed):
-        """Train one class's GAN, retrying once with a smaller step on divergence."""
-        for attempt, lr_factor in enumerate((1.0, 0.1)):
-            generator = torch_generator(seed + attempt, self.device_)
-            cfg = TrainingConfig(
-                **{**config.__dict__, "learning_rate": config.learning_rate * lr_factor}
-            )
-            net, history = train_gan(
-                rows,
-                self.encoder_.spans_,
-                cfg,
-                device=self.device_,
-                generator=generator,
-                description=f"GAN for class {_show(label)}",
-                verbose=bool(self.verbose),
-            )
-            finite = all(torch.isfinite(p).all() for p in net.parameters())
-            if finite and np.isfinite(history.generator_loss).all():
-                return net, history, generator
-            if attempt == 0:
-                warnings.warn(
-                    f"Training the GAN for class {_show(label)} diverged (non-finite "
-                    "losses); retrying once with a 10x smaller learning rate.",
-                    RuntimeWarning,
-                    stacklevel=3,
-                )
-        raise TrainingFailedError(
-            f"Training the GAN for class {_show(label)} diverged twice (non-finite "
-            "losses or weights). Try a smaller learning_rate, numeric_transformer="
-            "'quantile' for extreme values, or loss='wgan-gp'."
+    def _groups(self, labels: list, sizes: dict, config: TrainingConfig) -> list:
+        """Classes that train together: planned step counts within 25%.
+
+        Stacked training runs until its longest class is done, so classes
+        with very different step counts train in separate groups.
+        """
+        ordered = sorted(labels, key=lambda label: planned_steps(sizes[label], config))
+        groups: list[list] = []
+        for label in ordered:
+            steps = planned_steps(sizes[label], config)
+            if groups and steps <= 1.25 * planned_steps(sizes[groups[-1][0]], config):
+                groups[-1].append(label)
+            else:
+                groups.append([label])
+        return groups
+
+    def _train(self, labels: list, rows: list, config: TrainingConfig, seed: int):
+        """Train several classes' GANs together; retry a diverged class alone.
+
+        Returns the trained generators and histories by label, and the random
+        generator to continue the stream with.
+        """
+        generator = torch_generator(seed, self.device_)
+        names = ", ".join(_show(label) for label in labels)
+        results = train_gans(
+            rows,
+            self.encoder_.spans_,
+            config,
+            device=self.device_,
+            generator=generator,
+            description=f"GAN for class{'es' if len(labels) > 1 else ''} {names}",
+            verbose=bool(self.verbose),
         )
+        trained = {}
+        for k, (label, result) in enumerate(zip(labels, results, strict=True)):
+            if not _diverged(*result):
+                trained[label] = result
+                continue
+            warnings.warn(
+                f"Training the GAN for class {_show(label)} diverged (non-finite "
+                "losses); retrying once with a 10x smaller learning rate.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+            safer = TrainingConfig(
+                **{**config.__dict__, "learning_rate": config.learning_rate * 0.1}
+            )
+            (result,) = train_gans(
+                [rows[k]],
+                self.encoder_.spans_,
+                safer,
+                device=self.device_,
+                generator=torch_generator(seed + 1 + k, self.device_),
+            )
+            if _diverged(*result):
+                raise TrainingFailedError(
+                    f"Training the GAN for class {_show(label)} diverged twice "
+                    "(non-finite losses or weights). Try a smaller learning_rate, "
+                    "numeric_transformer='quantile' for extreme values, or "
+                    "loss='wgan-gp'."
+                )
+            trained[label] = result
+        return trained, generator
 
     def _fit_resample(self, X, y):
         X, schema, frame = X
@@ -379,40 +415,59 @@ None, default=None
             random_state=draw_seed(random_state),
         ).fit(frame)
         encoded = self.encoder_.transform(frame)
+        config = self._training_config(self.encoder_.n_features_out_)
 
         self._profiles = {}
         self._fallback_rows = {}
         self.generators_ = {}
         self.history_ = {}
-        synthetic_X, synthetic_y = [], []
-        for label, n_samples in self.sampling_strategy_.items():
-            seed = draw_seed(random_state)
-            in_class = y == label
-            n_rows = int(in_class.sum())
+        seeds, members, gan_labels = {}, {}, []
+        for label in self.sampling_strategy_:
+            seeds[label] = draw_seed(random_state)
+            members[label] = y == label
+            n_rows = int(members[label].sum())
             if n_rows < self.min_class_size:
-                self._handle_small_class(label, n_rows, frame[in_class])
+                self._handle_small_class(label, n_rows, frame[members[label]])
             else:
-                self._profiles[label] = self.encoder_.profile(frame[in_class])
-                config = self._training_config(self.encoder_.n_features_out_, n_rows)
-                net, history, generator = self._train_class(
-                    label, encoded[in_class], config, seed
-                )
-                self.history_[label] = history
+                self._profiles[label] = self.encoder_.profile(frame[members[label]])
+                gan_labels.append(label)
+
+        synthetic = {}
+        sizes = {label: int(members[label].sum()) for label in gan_labels}
+        for group in self._groups(gan_labels, sizes, config):
+            trained, generator = self._train(
+                group,
+                [encoded[members[label]] for label in group],
+                config,
+                seeds[group[0]],
+            )
+            for label in group:
+                net, self.history_[label] = trained[label]
                 self.generators_[label] = net
+                n_samples = self.sampling_strategy_[label]
                 if n_samples > 0:
-                    synthetic_X.append(
-                        self._generate(label, n_samples, generator, seed)
+                    synthetic[label] = self._generate(
+                        label, n_samples, generator, seeds[label]
                     )
                 net.to("cpu")
-            if label in self._fallback_rows and n_samples > 0:
-                synthetic_X.append(
-                    self._draw_fallback(label, n_samples, np.random.default_rng(seed))
-                )
-            synthetic_y.append(np.full(n_samples, label, dtype=y.dtype))
+        for label in self._fallback_rows:
+            n_samples = self.sampling_strategy_[label]
+            if n_samples > 0:
+                rng = np.random.default_rng(seeds[label])
+                synthetic[label] = self._draw_fallback(label, n_samples, rng)
+
+        order = [label for label in self.sampling_strategy_ if label in synthetic]
         self._label_dtype = y.dtype
         self._sample_seed_ = draw_seed(random_state)
         self._n_sample_calls = 0
-        return self._stack(X, synthetic_X), np.concatenate([y, *synthetic_y])
+        y_new = [
+            np.full(self.sampling_strategy_[label], label, dtype=y.dtype)
+            for label in order
+        ]
+        return (
+            self._stack(X, [synthetic[label] for label in order]),
+            np.concatenate([y, *y_new]),
+        )
 
     def _handle_small_class(self, label, n_rows: int, rows: pd.DataFrame) -> None:
         message = (

@@ -1,9 +1,17 @@
-"""Train one class's GAN and generate rows from it.
+"""Train the GANs of one or several classes together, and generate rows.
 
-The loop keeps the class's encoded rows in one tensor on the training device
-and draws batches by index from a shuffled permutation; per-epoch statistics
-are accumulated on the device and copied to the host once, at the end (or once
-per epoch when a progress bar is shown).
+All classes of a group train at once as stacked networks (see
+:mod:`._networks`): one batched step updates every class's generator and
+discriminator. This is the same algorithm as training each class alone —
+separate weights, separate Adam states (Adam is elementwise), each class's loss
+computed on its own rows only — except that the classes share one random
+stream.
+
+The loop keeps every class's encoded rows in one tensor on the training device
+and draws each step's batches by index, with replacement, all classes at once;
+a class's epoch is ``n_rows // batch_size`` steps. Per-step statistics stay on
+the device and are copied to the host once, at the end (and every 100 steps
+when a progress bar is shown or early stopping evaluates).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from ._history import TrainingHistory
 from ._losses import make_loss
 from ._networks import Discriminator, Generator
 
-__all__ = ["TrainingConfig", "generate", "train_gan"]
+__all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
 
 _ADAM_BETAS = (0.5, 0.999)
 #: Optimiser steps that ``epochs="auto"`` aims for.
@@ -47,8 +55,9 @@ class TrainingConfig:
         Size of the generator's noise input.
     generator_hidden, discriminator_hidden : tuple of int
         Hidden layer widths.
-    epochs : int
-        Passes over the class's rows.
+    epochs : int or None
+        Passes over each class's rows; ``None`` means
+        ``auto_epochs(n_rows, batch_size)`` per class.
     batch_size : int
         Requested batch size (capped at the class size).
     learning_rate : float
@@ -63,7 +72,7 @@ class TrainingConfig:
     latent_dim: int
     generator_hidden: tuple[int, ...]
     discriminator_hidden: tuple[int, ...]
-    epochs: int
+    epochs: int | None
     batch_size: int
     learning_rate: float
     loss: str
@@ -123,8 +132,51 @@ def auto_epochs(n_rows: int, batch_size: int) -> int:
     return max(1, -(-AUTO_STEPS // steps_per_epoch))
 
 
-def train_gan(
-    rows: np.ndarray,
+def _plan(n_rows: int, config: TrainingConfig) -> tuple[int, int, int]:
+    """Batch size, steps per epoch and epochs for one class."""
+    batch_size = min(config.batch_size, n_rows)
+    per_epoch = max(1, n_rows // batch_size)
+    epochs = config.epochs or auto_epochs(n_rows, config.batch_size)
+    return batch_size, per_epoch, epochs
+
+
+def planned_steps(n_rows: int, config: TrainingConfig) -> int:
+    """Optimiser steps a class of ``n_rows`` rows trains for (without stopping).
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows in the class.
+    config : TrainingConfig
+        Training settings.
+
+    Returns
+    -------
+    int
+    """
+    _, per_epoch, epochs = _plan(n_rows, config)
+    return per_epoch * epochs
+
+
+class _ClassState:
+    """Bookkeeping of one class during group training."""
+
+    def __init__(self, n_rows: int, config: TrainingConfig) -> None:
+        self.n_rows = n_rows
+        self.batch_size, self.per_epoch, epochs = _plan(n_rows, config)
+        self.steps = self.per_epoch * epochs
+        self.done_at: int | None = None  # steps trained when finished
+        self.final_state: dict | None = None
+        self.best, self.best_step, self.best_state, self.waited = math.inf, 0, None, 0
+        self.evaluations: list[tuple[int, float]] = []
+        self.stopped = False
+
+    def epoch_of(self, steps: int) -> int:
+        return max(1, steps // self.per_epoch)
+
+
+def train_gans(
+    class_rows: list[np.ndarray],
     spans: list[Span],
     config: TrainingConfig,
     *,
@@ -132,13 +184,13 @@ def train_gan(
     generator: torch.Generator,
     description: str = "",
     verbose: bool = False,
-) -> tuple[Generator, TrainingHistory]:
-    """Train a generator/discriminator pair on one class's encoded rows.
+) -> list[tuple[Generator, TrainingHistory]]:
+    """Train one generator/discriminator pair per class, all classes together.
 
     Parameters
     ----------
-    rows : ndarray of shape (n_rows, n_encoded), float32
-        The class's encoded rows.
+    class_rows : list of ndarray of shape (n_rows_c, n_encoded), float32
+        Each class's encoded rows.
     spans : list of Span
         Layout of the encoded row.
     config : TrainingConfig
@@ -154,117 +206,172 @@ def train_gan(
 
     Returns
     -------
-    generator_net : Generator
-        The trained generator, on ``device``, in eval mode.
-    history : TrainingHistory
-        Per-epoch losses and discriminator accuracies.
+    list of (Generator, TrainingHistory)
+        Per class, in input order: the trained single-class generator (on
+        ``device``, in eval mode) and its per-epoch history.
     """
-    data = torch.as_tensor(rows, dtype=torch.float32, device=device)
-    n_rows, n_encoded = data.shape
-    batch_size = min(config.batch_size, n_rows)
-    n_batches = max(1, n_rows // batch_size)
+    n_stack = len(class_rows)
+    classes = [_ClassState(len(rows), config) for rows in class_rows]
+    total_steps = max(c.steps for c in classes)
+    width = max(c.batch_size for c in classes)
+    data = torch.as_tensor(
+        np.concatenate(class_rows), dtype=torch.float32, device=device
+    )
+    sizes = torch.tensor([c.n_rows for c in classes], device=device)
+    offsets = (torch.cumsum(sizes, 0) - sizes).unsqueeze(1)
+    sizes = sizes.unsqueeze(1).to(torch.float32)
+    batch_sizes = torch.tensor([c.batch_size for c in classes], device=device)
+    mask = (torch.arange(width, device=device) < batch_sizes.unsqueeze(1)).float()
 
     gen = Generator(
         config.latent_dim,
         config.generator_hidden,
         spans,
+        n_stack=n_stack,
         device=device,
         generator=generator,
     )
     disc = Discriminator(
-        n_encoded, config.discriminator_hidden, device=device, generator=generator
+        data.shape[1],
+        config.discriminator_hidden,
+        n_stack=n_stack,
+        device=device,
+        generator=generator,
     )
     loss = make_loss(config.loss)
     opt_g = _adam(gen.parameters(), config.learning_rate)
     opt_d = _adam(disc.parameters(), config.learning_rate)
     d_params = list(disc.parameters())
-    stats = torch.zeros((config.epochs, 5), device=device)
-    stats[:, 4] = torch.nan
-    eval_every = max(1, -(-EVAL_EVERY_STEPS // n_batches))
-    min_epochs = max(1, -(-MIN_STEPS // n_batches))
+    stats = torch.zeros((total_steps, n_stack, 4), device=device)
     if config.early_stopping:
-        pick = torch.randperm(n_rows, generator=generator, device=device)[:_EVAL_ROWS]
-        eval_real = data[pick]
-    best, best_epoch, best_state, waited = math.inf, None, None, 0
-    stopped_epoch = None
+        eval_index = [
+            offset
+            + torch.randperm(c.n_rows, generator=generator, device=device)[:_EVAL_ROWS]
+            for offset, c in zip(offsets.squeeze(1).tolist(), classes, strict=True)
+        ]
+    finish = {}
+    for k, c in enumerate(classes):
+        finish.setdefault(c.steps, []).append(k)
 
-    bar = tqdm(total=config.epochs, desc=description, disable=not verbose, leave=True)
-    for epoch in range(config.epochs):
-        order = torch.randperm(n_rows, generator=generator, device=device)
-        totals = torch.zeros(4, device=device)
-        for b in range(n_batches):
-            real = data[order[b * batch_size : (b + 1) * batch_size]]
-            noise = torch.randn(
-                (batch_size, config.latent_dim), generator=generator, device=device
-            )
-            fake = gen(noise, generator)
-            fake_rows = fake.detach()
+    bar = tqdm(total=total_steps, desc=description, disable=not verbose, leave=True)
+    step = 0
+    while step < total_steps:
+        draw = torch.rand((n_stack, width), generator=generator, device=device)
+        real = data[offsets + (draw * sizes).long()]
+        noise = torch.randn(
+            (n_stack, width, config.latent_dim), generator=generator, device=device
+        )
+        fake = gen(noise, generator)
+        fake_rows = fake.detach()
 
-            # Discriminator step: one pass over the real and fake rows together.
-            _set_requires_grad(d_params, True)
-            scores = disc(torch.cat((real, fake_rows)))
-            real_scores, fake_scores = scores[:batch_size], scores[batch_size:]
-            d_loss = loss.discriminator(
-                real_scores, fake_scores, disc, real, fake_rows, generator
-            )
-            opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            opt_d.step()
+        # Discriminator step: one pass over the real and fake rows together.
+        _set_requires_grad(d_params, True)
+        scores = disc(torch.cat((real, fake_rows), dim=1))
+        real_scores, fake_scores = scores[:, :width], scores[:, width:]
+        d_loss = loss.discriminator(
+            real_scores, fake_scores, mask, disc, real, fake_rows, generator
+        )
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.sum().backward()
+        opt_d.step()
 
-            # Generator step: gradients flow through a frozen discriminator.
-            _set_requires_grad(d_params, False)
-            g_loss = loss.generator(disc(fake))
-            opt_g.zero_grad(set_to_none=True)
-            g_loss.backward()
-            opt_g.step()
+        # Generator step: gradients flow through a frozen discriminator.
+        _set_requires_grad(d_params, False)
+        g_loss = loss.generator(disc(fake), mask)
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.sum().backward()
+        opt_g.step()
 
-            with torch.no_grad():
-                acc_real, acc_fake = loss.accuracy(real_scores, fake_scores)
-                totals += torch.stack((g_loss, d_loss, acc_real, acc_fake))
-        stats[epoch, :4] = totals / n_batches
-        if config.early_stopping and (epoch + 1) % eval_every == 0:
-            gen.eval()
-            with torch.no_grad():
-                noise = torch.randn(
-                    (len(eval_real), config.latent_dim),
-                    generator=generator,
-                    device=device,
-                )
-                distance = marginal_distance(eval_real, gen(noise, generator))
-            gen.train()
-            stats[epoch, 4] = distance
-            value = float(distance)  # one host sync per evaluation
-            if value < best * (1 - _MIN_IMPROVEMENT):
-                best, best_epoch, waited = value, epoch, 0
-                best_state = {k: v.clone() for k, v in gen.state_dict().items()}
-            else:
-                waited += 1
-            if waited >= PATIENCE and epoch + 1 >= min_epochs:
-                stopped_epoch = epoch + 1
-                if verbose:
-                    bar.update()
-                break
-        if verbose:
-            g, d, ar, af = stats[epoch, :4].tolist()
+        with torch.no_grad():
+            acc_real, acc_fake = loss.accuracy(real_scores, fake_scores, mask)
+            stats[step] = torch.stack((g_loss, d_loss, acc_real, acc_fake), dim=1)
+        step += 1
+
+        for k in finish.get(step, ()):
+            if classes[k].done_at is None:
+                classes[k].done_at = step
+                classes[k].final_state = _snapshot(gen)
+        if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
+            _evaluate(gen, data, eval_index, classes, step, config, generator)
+        if verbose and (step % EVAL_EVERY_STEPS == 0 or step == total_steps):
+            recent = stats[max(0, step - EVAL_EVERY_STEPS) : step].mean(dim=(0, 1))
+            g, d, ar, af = recent.tolist()
             bar.set_postfix(
                 g_loss=f"{g:.3f}", d_loss=f"{d:.3f}", d_acc=f"{(ar + af) / 2:.2f}"
             )
-            bar.update()
+            bar.update(step - bar.n)
+        if all(c.done_at is not None for c in classes):
+            break
     bar.close()
     _set_requires_grad(d_params, True)
-    if best_state is not None:
-        gen.load_state_dict(best_state)
+    return _results(gen, stats, classes)
+
+
+def _snapshot(net: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {key: value.detach().clone() for key, value in net.state_dict().items()}
+
+
+def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
+    """Early stopping: score every class still training, stop the stale ones."""
     gen.eval()
-    n_epochs = stopped_epoch or config.epochs
-    values = stats[:n_epochs].cpu().numpy().astype(np.float64)
-    history = TrainingHistory(
-        *(values[:, k] for k in range(5)),
-        n_rows=n_rows,
-        batch_size=batch_size,
-        stopped_epoch=stopped_epoch,
-        best_epoch=None if best_epoch is None else best_epoch + 1,
-    )
-    return gen, history
+    with torch.no_grad():
+        n_eval = max(len(index) for index in eval_index)
+        noise = torch.randn(
+            (len(classes), n_eval, config.latent_dim),
+            generator=generator,
+            device=data.device,
+        )
+        fake = gen(noise, generator)
+        distances = torch.stack(
+            [
+                marginal_distance(data[index], fake[k, : len(index)])
+                for k, index in enumerate(eval_index)
+            ]
+        ).tolist()  # one host sync per evaluation
+    gen.train()
+    for k, (c, value) in enumerate(zip(classes, distances, strict=True)):
+        if c.done_at is not None:
+            continue
+        c.evaluations.append((step, value))
+        if value < c.best * (1 - _MIN_IMPROVEMENT):
+            c.best, c.best_step, c.waited = value, step, 0
+            c.best_state = {
+                key: v[k : k + 1].clone() if key.startswith("net.") else v
+                for key, v in gen.state_dict().items()
+            }
+        else:
+            c.waited += 1
+        if c.waited >= PATIENCE and step >= MIN_STEPS:
+            c.done_at, c.stopped = step, True
+
+
+def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
+    values = stats.cpu().numpy().astype(np.float64)
+    results = []
+    for k, c in enumerate(classes):
+        steps = c.done_at or c.steps
+        n_epochs = c.epoch_of(steps)
+        chunk = min(steps, n_epochs * c.per_epoch) // n_epochs
+        used = values[: n_epochs * chunk, k]
+        per_epoch = used.reshape(n_epochs, chunk, 4).mean(axis=1)
+        distance = np.full(n_epochs, np.nan)
+        for at, value in c.evaluations:
+            if c.epoch_of(at) <= n_epochs:
+                distance[c.epoch_of(at) - 1] = value
+        if c.stopped and c.best_state is not None:
+            net = gen.single(0, c.best_state)
+        else:
+            net = gen.single(k, c.final_state)
+        history = TrainingHistory(
+            *(per_epoch[:, j] for j in range(4)),
+            distance,
+            n_rows=c.n_rows,
+            batch_size=c.batch_size,
+            stopped_epoch=n_epochs if c.stopped else None,
+            best_epoch=c.epoch_of(c.best_step) if c.evaluations else None,
+        )
+        results.append((net, history))
+    return results
 
 
 def generate(
