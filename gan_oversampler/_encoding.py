@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from joblib import parallel_config
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
@@ -86,6 +87,15 @@ class ClassProfile:
     high: np.ndarray
     allowed: np.ndarray
     slot_values: list
+
+
+def _sequential():
+    """Run the transformers in-process, whatever joblib backend is active.
+
+    Under ``joblib.parallel_backend("dask")`` a ColumnTransformer would send
+    each tiny per-column step to the cluster as its own task.
+    """
+    return parallel_config(backend="sequential")
 
 
 _NUMERIC_ALIASES = {
@@ -191,7 +201,8 @@ class TabularEncoder:
             transformers.append((f"miss{i}", indicator, [f"m{i}"]))
         ct = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
         try:
-            encoded = ct.fit_transform(self._prepare(frame))
+            with _sequential():
+                encoded = ct.fit_transform(self._prepare(frame))
         except (TypeError, ValueError) as exc:
             raise ValueError(
                 f"Encoding X failed: {exc} Check that each categorical column holds "
@@ -253,7 +264,8 @@ class TabularEncoder:
             name = names[i]
             values = pd.unique(frame[name].to_numpy())
             encoder = ct.named_transformers_[f"cat{i}"]
-            block = encoder.transform(pd.DataFrame({name: values}))
+            with _sequential():
+                block = encoder.transform(pd.DataFrame({name: values}))
             block = block.toarray() if sparse.issparse(block) else np.asarray(block)
             block = block.astype(np.float64)
             one_hot = (
@@ -298,9 +310,9 @@ class TabularEncoder:
         ndarray of shape (n_samples, n_features_out_), dtype float32
             Numeric spans in ``[-1, 1]``, categorical spans one-hot.
         """
-        encoded = np.asarray(
-            self.column_transformer_.transform(self._prepare(frame)), dtype=np.float64
-        )
+        with _sequential():
+            encoded = self.column_transformer_.transform(self._prepare(frame))
+        encoded = np.asarray(encoded, dtype=np.float64)
         positions = self._numeric_positions
         encoded[:, positions] = (encoded[:, positions] - self._center) / self._scale
         return encoded.astype(np.float32)

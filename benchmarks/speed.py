@@ -1,0 +1,162 @@
+"""Speed and memory of GANOverSampler.fit_resample at its defaults.
+
+Each measurement runs in a fresh Python process (so peak memory is that of
+one fit) and prints one line; a Markdown table is written at the end.
+
+    python benchmarks/speed.py              # the full grid (several minutes)
+    python benchmarks/speed.py --quick      # a smaller grid
+    python benchmarks/speed.py --ctgan      # add CTGAN where it is importable
+
+Grids (minority class sizes are rows of the class that gets a GAN; the
+majority class has twice as many rows, or 2,000 when that is larger):
+
+* rows: 1k, 10k, 100k minority rows x 20 numeric columns (with and without
+  ``early_stopping``);
+* columns: 10, 100 and 500 encoded columns (numeric, and 50 categorical columns
+  of 10 levels for 500);
+* classes: 1, 5 and 20 minority classes of 200 rows x 10 columns;
+* threads: torch intra-op threads 1 vs 2 on the 1k x 20 case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_CHILD = r"""
+import json, resource, sys, time
+import numpy as np, pandas as pd, torch
+spec = json.loads(sys.argv[1])
+torch.set_num_threads(spec["threads"])
+rng = np.random.default_rng(0)
+n, k, width, n_cat = spec["rows"], spec["classes"], spec["numeric"], spec["categorical"]
+majority = max(2000, 2 * n)
+y = np.concatenate([np.zeros(majority, int)] + [np.full(n, c + 1) for c in range(k)])
+X = pd.DataFrame(rng.normal(size=(len(y), width)) + 0.3 * y[:, None],
+                 columns=[f"x{i}" for i in range(width)])
+for j in range(n_cat):
+    X[f"c{j}"] = pd.Categorical(rng.integers(0, 10, len(y)).astype(str))
+if spec["method"] == "gan":
+    from gan_oversampler import GANOverSampler
+    sampler = GANOverSampler(random_state=0, early_stopping=spec["early_stopping"])
+    warm = np.arange(200) % 2  # import and first-call costs out of the timing
+    GANOverSampler(epochs=1, random_state=0).fit_resample(X.iloc[:200], warm)
+    start = time.perf_counter()
+    sampler.fit_resample(X, y)
+    seconds = time.perf_counter() - start
+    steps = sum(
+        len(h) * max(1, h.n_rows // h.batch_size) for h in sampler.history_.values()
+    ) / len(sampler.history_)
+    encoded = sampler.encoder_.n_features_out_
+else:
+    from ctgan import CTGAN
+    start = time.perf_counter()
+    for c in range(1, k + 1):
+        model = CTGAN(verbose=False)
+        model.fit(X[y == c], discrete_columns=[f"c{j}" for j in range(n_cat)])
+        model.sample(majority - n)
+    seconds = time.perf_counter() - start
+    steps, encoded = float("nan"), float("nan")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "steps": steps,
+                  "encoded": encoded}))
+"""
+
+
+def _run(spec: dict) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD, json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"OMP_NUM_THREADS": str(spec["threads"]), "PATH": "/usr/bin:/bin"},
+    )
+    if result.returncode != 0:
+        return {"error": result.stderr.strip().splitlines()[-1]}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _grid(quick: bool, ctgan: bool) -> list[tuple[str, dict]]:
+    base = {
+        "rows": 1000,
+        "classes": 1,
+        "numeric": 20,
+        "categorical": 0,
+        "threads": 1,
+        "early_stopping": False,
+        "method": "gan",
+    }
+    rows = [1000, 10_000] if quick else [1000, 10_000, 100_000]
+    grid = [(f"rows={n}", {**base, "rows": n}) for n in rows]
+    grid += [
+        (f"rows={n} early_stopping", {**base, "rows": n, "early_stopping": True})
+        for n in rows
+    ]
+    grid += [
+        ("columns=10", {**base, "numeric": 10}),
+        ("columns=100", {**base, "numeric": 100}),
+    ]
+    if not quick:
+        grid.append(("columns=500", {**base, "numeric": 0, "categorical": 50}))
+    classes = [1, 5] if quick else [1, 5, 20]
+    grid += [
+        (f"classes={k}", {**base, "rows": 200, "numeric": 10, "classes": k})
+        for k in classes
+    ]
+    grid += [("threads=2", {**base, "threads": 2})]
+    if ctgan:
+        grid += [
+            ("CTGAN rows=1000", {**base, "method": "ctgan"}),
+            (
+                "CTGAN classes=5",
+                {**base, "rows": 200, "numeric": 10, "classes": 5, "method": "ctgan"},
+            ),
+        ]
+    return grid
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the grid and print one line per case, then a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller grid")
+    parser.add_argument("--ctgan", action="store_true", help="add CTGAN cases")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    args = parser.parse_args(argv)
+    lines = [
+        "| case | seconds | peak MB | steps/class | encoded cols | ms/step |",
+        "|---|---|---|---|---|---|",
+    ]
+    started = time.perf_counter()
+    for name, spec in _grid(args.quick, args.ctgan):
+        result = _run(spec)
+        if "error" in result:
+            print(f"{name:28s} error: {result['error']}", flush=True)
+            lines.append(f"| {name} | error | | | | |")
+            continue
+        per_step = 1000 * result["seconds"] / result["steps"] / spec["classes"]
+        print(
+            f"{name:28s} {result['seconds']:7.2f} s  peak {result['peak_mb']:6.0f} MB"
+            f"  steps/class {result['steps']:6.0f}  encoded {result['encoded']}"
+            f"  {per_step:.3f} ms/step/class",
+            flush=True,
+        )
+        lines.append(
+            f"| {name} | {result['seconds']:.2f} | {result['peak_mb']:.0f} | "
+            f"{result['steps']:.0f} | {result['encoded']} | {per_step:.3f} |"
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(
+        f"\nall cases: {time.perf_counter() - started:.0f} s; table: "
+        f"{args.out / 'speed.md'}"
+    )
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
