@@ -74,6 +74,9 @@ class ClassProfile:
     ----------
     low, high : ndarray of shape (n_numeric,)
         Observed range of each numeric column in the class.
+    int_bounds : list of (int, int) or None
+        For each numeric column held as exact integers: its range in the class
+        as Python ints (float64 cannot represent integers beyond 2**53).
     allowed : ndarray of bool, shape (n_encoded,)
         Encoded positions the class uses (categories never seen in the class are
         never generated).
@@ -87,6 +90,26 @@ class ClassProfile:
     high: np.ndarray
     allowed: np.ndarray
     slot_values: list
+    int_bounds: list
+
+
+_LARGEST_OFFSET = float(np.nextafter(2.0**64, 0))
+
+
+def _exact_integers(values: np.ndarray, low: int, high: int) -> np.ndarray:
+    """Round float values to integers in ``[low, high]``, exactly.
+
+    The value is rebuilt as ``low + offset`` in 64-bit integer arithmetic
+    (wrapping modulo 2**64, then viewed as signed when ``low`` is negative or the
+    range fits int64), so bounds beyond 2**53 and at the dtype's limits hold.
+    """
+    span = high - low
+    offset = np.clip(
+        np.round(values - float(low)), 0.0, min(float(span), _LARGEST_OFFSET)
+    )
+    offset = np.minimum(offset.astype(np.uint64), np.uint64(span))
+    exact = np.uint64(low % 2**64) + offset
+    return exact if high > np.iinfo(np.int64).max else exact.view(np.int64)
 
 
 def _sequential():
@@ -265,7 +288,9 @@ class TabularEncoder:
             values = pd.unique(frame[name].to_numpy())
             encoder = ct.named_transformers_[f"cat{i}"]
             with _sequential():
-                block = encoder.transform(pd.DataFrame({name: values}))
+                block = encoder.transform(
+                    pd.DataFrame({name: pd.Series(values, dtype=object)})
+                )
             block = block.toarray() if sparse.issparse(block) else np.asarray(block)
             block = block.astype(np.float64)
             one_hot = (
@@ -369,7 +394,13 @@ class TabularEncoder:
         fallback = np.array(
             [self._medians.get(i, 0.0) for i in self.schema.numeric], dtype=np.float64
         )
+        int_bounds = []
+        for i in self.schema.numeric:
+            column = frame[names[i]].to_numpy()
+            exact = column.dtype.kind in "iu" and len(column) > 0
+            int_bounds.append((int(column.min()), int(column.max())) if exact else None)
         return ClassProfile(
+            int_bounds=int_bounds,
             low=np.where(np.isfinite(filled_low), filled_low, fallback),
             high=np.where(np.isfinite(filled_high), filled_high, fallback),
             allowed=allowed,
@@ -410,7 +441,9 @@ class TabularEncoder:
             )
             for k, i in enumerate(self.schema.numeric):
                 column = values[:, k]
-                if self.schema.columns[i].integer:
+                if profile.int_bounds[k] is not None:
+                    column = _exact_integers(column, *profile.int_bounds[k])
+                elif self.schema.columns[i].integer:
                     column = np.round(column)
                 columns[i] = column
         for span in self.spans_:

@@ -193,6 +193,7 @@ def _profile_state(profile: ClassProfile) -> dict:
         "low": _tensor(profile.low),
         "high": _tensor(profile.high),
         "allowed": _tensor(profile.allowed),
+        "int_bounds": [None if b is None else list(b) for b in profile.int_bounds],
         "slot_values": [
             [[_tensor(members), _tensor(probs)] for members, probs in slots]
             for slots in profile.slot_values
@@ -205,6 +206,7 @@ def _profile_from_state(state: dict) -> ClassProfile:
         low=_array(state["low"]),
         high=_array(state["high"]),
         allowed=_array(state["allowed"]),
+        int_bounds=[None if b is None else tuple(b) for b in state["int_bounds"]],
         slot_values=[
             [(_array(members), _array(probs)) for members, probs in slots]
             for slots in state["slot_values"]

@@ -309,6 +309,7 @@ def inspect_table(
 
     kinds = [c.kind for c in columns]
     _check_missing(frame, kinds, missing)
+    index = pd.RangeIndex(len(frame))
     for i, ((_, column), spec) in enumerate(zip(frame.items(), columns, strict=True)):
         if spec.kind == "numeric":
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -319,17 +320,23 @@ def inspect_table(
                 and all(isinstance(v, Integral) for v in column.dropna().to_numpy())
             ):
                 columns[i] = ColumnSpec(spec.name, "numeric", spec.dtype, True)
+            if columns[i].integer and not np.isnan(values).any():
+                # Exact integers: float64 cannot hold those beyond 2**53.
+                unsigned = pd.api.types.is_unsigned_integer_dtype(column.dtype)
+                values = column.to_numpy(dtype=np.uint64 if unsigned else np.int64)
             data[f"c{i}"] = values
         else:
             # One spelling of "missing" (None) per column, whatever the dtype.
             # copy=True: for some dtypes to_numpy returns a view of the caller's data.
             values = column.to_numpy(dtype=object, copy=True)
             values[pd.isna(values)] = None
-            data[f"c{i}"] = values
+            # An explicit object dtype: pandas 3 would infer str and turn None
+            # into NaN.
+            data[f"c{i}"] = pd.Series(values, dtype=object, index=index)
     schema = TableSchema(
         tuple(columns), "dataframe" if from_dataframe else "array", array_dtype
     )
-    internal = pd.DataFrame(data, index=pd.RangeIndex(len(frame)))
+    internal = pd.DataFrame(data, index=index)
     return schema, internal
 
 
@@ -375,6 +382,7 @@ def _cast(column: np.ndarray, spec: ColumnSpec) -> pd.Series:
             return pd.Series(column.astype(np.int64).astype(object))
         return pd.Series(column.astype(object))
     if spec.kind == "categorical":
-        # pd.array turns None into each dtype's own missing value.
-        return pd.Series(pd.array(column, dtype=dtype))
+        # pd.array turns None into each dtype's own missing value; the explicit
+        # dtype stops pandas from inferring another one (str for objects).
+        return pd.Series(pd.array(column, dtype=dtype), dtype=dtype)
     return pd.Series(column).astype(dtype)
