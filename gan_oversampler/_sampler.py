@@ -193,7 +193,7 @@ None, default=None
     n_features_in_ : int
         Number of features in the input.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, defined only when ``X`` has string column names.
 
     See Also
@@ -582,7 +582,7 @@ None, default=None
 
         Returns
         -------
-        DataFrame or ndarray of shape (n_samples, n_features_in_)
+        DataFrame or ndarray of shape (n_samples, `n_features_in_`)
             Rows in the format of the ``X`` given to :meth:`fit_resample`. Each
             call draws new rows; the sequence of calls is reproducible for an
             integer ``random_state``.
