@@ -290,7 +290,7 @@ def train_gans(
         for k in finish.get(step, ()):
             if classes[k].done_at is None:
                 classes[k].done_at = step
-                classes[k].final_state = _snapshot(gen)
+                classes[k].final_state = _class_state(gen, k)
         if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
             _evaluate(gen, data, eval_index, classes, step, config, generator)
         if verbose and (step % EVAL_EVERY_STEPS == 0 or step == total_steps):
@@ -307,8 +307,12 @@ def train_gans(
     return _results(gen, stats, classes)
 
 
-def _snapshot(net: torch.nn.Module) -> dict[str, torch.Tensor]:
-    return {key: value.detach().clone() for key, value in net.state_dict().items()}
+def _class_state(gen: Generator, index: int) -> dict[str, torch.Tensor]:
+    """A copy of one class's slice of the stacked generator's state."""
+    return {
+        key: value[index : index + 1].clone() if key.startswith("net.") else value
+        for key, value in gen.state_dict().items()
+    }
 
 
 def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
@@ -335,10 +339,7 @@ def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
         c.evaluations.append((step, value))
         if value < c.best * (1 - _MIN_IMPROVEMENT):
             c.best, c.best_step, c.waited = value, step, 0
-            c.best_state = {
-                key: v[k : k + 1].clone() if key.startswith("net.") else v
-                for key, v in gen.state_dict().items()
-            }
+            c.best_state = _class_state(gen, k)
         else:
             c.waited += 1
         if c.waited >= PATIENCE and step >= MIN_STEPS:
@@ -358,10 +359,8 @@ def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
         for at, value in c.evaluations:
             if c.epoch_of(at) <= n_epochs:
                 distance[c.epoch_of(at) - 1] = value
-        if c.stopped and c.best_state is not None:
-            net = gen.single(0, c.best_state)
-        else:
-            net = gen.single(k, c.final_state)
+        kept = c.best_state if c.stopped and c.best_state is not None else c.final_state
+        net = gen.single(0, kept)
         history = TrainingHistory(
             *(per_epoch[:, j] for j in range(4)),
             distance,

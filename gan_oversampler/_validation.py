@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-__all__ = ["ColumnSpec", "TableSchema", "inspect_table"]
+__all__ = ["ColumnSpec", "TableSchema", "inspect_table", "restore_table"]
 
 
 @dataclass(frozen=True)
@@ -81,28 +81,6 @@ class TableSchema:
     def internal_names(self) -> list[str]:
         """Positional column names of the internal frame."""
         return [f"c{i}" for i in range(len(self.columns))]
-
-    def check_same_columns(self, X: object) -> None:
-        """Raise if ``X`` does not have the columns the schema was built from.
-
-        Parameters
-        ----------
-        X : DataFrame or array-like
-            A table given after fitting.
-        """
-        n = len(self.columns)
-        width = X.shape[1] if hasattr(X, "shape") and len(X.shape) == 2 else None
-        if width != n:
-            raise ValueError(
-                f"X has {width} columns but the sampler was fitted on {n}."
-            )
-        if self.container == "dataframe" and isinstance(X, pd.DataFrame):
-            expected = [c.name for c in self.columns]
-            if list(X.columns) != expected:
-                raise ValueError(
-                    "X's columns differ from the ones seen in fit_resample: "
-                    f"expected {expected}, got {list(X.columns)}."
-                )
 
 
 def _is_categorical_dtype(dtype: object) -> bool:
