@@ -36,7 +36,8 @@ _COMMON = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
 )
-settings.register_profile("gan-default", max_examples=25, **_COMMON)
+# Derandomized: the everyday run (and CI) checks the same examples every time.
+settings.register_profile("gan-default", max_examples=25, derandomize=True, **_COMMON)
 settings.register_profile("nightly", max_examples=500, **_COMMON)
 try:
     PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "gan-default"))
@@ -80,9 +81,10 @@ MISSING_MARKER = {
     "ordered": np.nan,
     "object": None,
 }
-#: Integer magnitudes stay below 2**53: larger ones are a known float64 issue,
-#: covered by test_reliability.py::test_int64_beyond_float_precision.
-MAGNITUDES = {"unit": 1.0, "huge": 1e9, "tiny": 1e-9}
+#: Float scales. "extreme" integers sit at their dtype's limits (beyond 2**53
+#: for 64-bit ones); extreme floats are left to benchmarks/fuzz.py, where a
+#: TrainingFailedError is an accepted outcome.
+MAGNITUDES = {"unit": 1.0, "huge": 1e9, "tiny": 1e-9, "extreme": 1e9}
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,20 @@ def _numbers(plan: ColumnPlan, n: int, rng: np.random.Generator) -> np.ndarray:
     scale = MAGNITUDES[plan.magnitude]
     if plan.kind in INT_DTYPES or plan.kind == "Int64":
         info = np.iinfo(plan.kind.lower())
+        if plan.magnitude == "extreme":
+            # Python ints near one limit of the dtype, exactly.
+            low, high = int(info.min), int(info.max)
+            offsets = rng.integers(0, min(1000, high - low), n).tolist()
+            if plan.heavy:
+                return np.array([low + o for o in offsets], dtype=object)
+            return np.array([high - o for o in offsets], dtype=object)
         scale = {"unit": 100.0, "huge": 1e9, "tiny": 3.0}[plan.magnitude]
         values = np.round(base * scale)
         if info.min == 0:
             values = np.abs(values)
-        return np.clip(values, max(info.min, -(2**53)), min(info.max, 2**53))
+        return np.clip(values, max(info.min, -(2**53)), min(info.max, 2**53)).astype(
+            np.int64 if info.min < 0 else np.uint64
+        )
     values = base * scale + rng.normal() * scale
     if plan.kind == "float16":
         values = np.clip(values, -6e4, 6e4)
@@ -168,13 +179,17 @@ def build_column(plan, y, rng):
 @st.composite
 def column_plans(draw, missing: bool = False):
     kind = draw(st.sampled_from(KINDS))
+    magnitude = draw(st.sampled_from(list(MAGNITUDES)))
     missing_rate = 0.0
-    if missing and kind in MISSING_MARKER:
+    # Open bug: gaps in an Int64 column beyond 2**53 lose exactness; see
+    # test_reliability.py::test_nullable_int64_with_gaps_beyond_float_precision.
+    open_bug = kind == "Int64" and magnitude == "extreme"
+    if missing and kind in MISSING_MARKER and not open_bug:
         missing_rate = draw(st.sampled_from([0.0, 0.1, 0.3, 0.3, 1.0]))
     return ColumnPlan(
         kind=kind,
         shape=draw(st.sampled_from(["random", "random", "constant", "class-constant"])),
-        magnitude=draw(st.sampled_from(list(MAGNITUDES))),
+        magnitude=magnitude,
         heavy=draw(st.booleans()),
         n_levels=draw(st.integers(1, 5)),
         n_unused=draw(st.integers(0, 2)),
@@ -256,6 +271,8 @@ sampler_params = st.fixed_dictionaries(
         "loss": st.sampled_from(["bce", "bce", "wgan-gp"]),
         "sampling_strategy": st.sampled_from(["auto", "all", "not majority", "dict"]),
         "random_state": st.integers(0, 2**31 - 1),
+        # bool / boolean columns numeric (categorical_features lists the others)
+        "numeric_bools": st.booleans(),
     }
 )
 
@@ -341,9 +358,7 @@ def check_sample(case: Case, sampler, missing_model=False):
         assert list(rows.columns) == list(case.X.columns)
         real = case.X[y_arr == label]
         for col in case.X.columns:
-            # Object columns: see test_reliability.py::test_sample_keeps_object_dtype
-            if case.X[col].dtype != object:
-                assert rows[col].dtype == case.X[col].dtype, col
+            assert rows[col].dtype == case.X[col].dtype, col
             _check_column(real[col], rows[col], label, missing_model)
 
 
@@ -368,7 +383,8 @@ def _check_column(real: pd.Series, synth: pd.Series, label, missing_model):
         assert values.min() >= low - _float16_slack(real.dtype, low), where
         assert values.max() <= high + _float16_slack(real.dtype, high), where
         if pd.api.types.is_integer_dtype(real.dtype):
-            assert np.array_equal(values, np.round(values)), where
+            # Exactly, in the column's integers (float64 rounds beyond 2**53).
+            assert real.min() <= synth.min() and synth.max() <= real.max(), where
     else:
         unseen = set(synth.tolist()) - set(real.tolist())
         assert not unseen, f"{where}: categories {unseen} not seen in the class"
@@ -388,6 +404,19 @@ def fit_checked(case: Case, params: dict, **extra):
     Returns ``(sampler, X_res, y_res)``, or ``None`` after a documented error.
     """
     X_before, y_before = case.X.copy(deep=True), _copy(case.y)
+    params = dict(params)
+    if params.pop("numeric_bools", False):
+        # Open bug: gaps in a numeric boolean column come back True; see
+        # test_reliability.py::test_numeric_boolean_gaps_stay_missing.
+        params["categorical_features"] = [
+            c
+            for c in case.X.columns
+            if not _is_numeric_column(case.X[c])
+            and not (
+                pd.api.types.is_bool_dtype(case.X[c].dtype)
+                and not case.X[c].isna().any()
+            )
+        ]
     if params["sampling_strategy"] == "dict":
         # Every minority class, each grown by 0 to 30 rows.
         extra_rows = np.random.default_rng(params["random_state"]).integers(0, 31, 4)
@@ -515,13 +544,20 @@ def test_numpy_array_invariants(dtype, n_columns, sizes, magnitude, heavy, seed)
         k: v for k, v in sampler.sampling_strategy_.items() if v
     }
     for label in sampler.sampling_strategy_:
-        real = X[y == label].astype(np.float64)
-        synth = X_res[len(X) :][y_res[len(X) :] == label].astype(np.float64)
+        real = X[y == label]
+        synth = X_res[len(X) :][y_res[len(X) :] == label]
+        if not len(synth):
+            continue
+        if X.dtype.kind in "iu":  # exact integer bounds
+            assert (synth >= real.min(axis=0)).all()
+            assert (synth <= real.max(axis=0)).all()
+            continue
+        real, synth = real.astype(np.float64), synth.astype(np.float64)
         assert np.isfinite(synth).all()
-        if len(synth):
-            slack = np.array([_float16_slack(X.dtype, b) for b in real.max(axis=0)])
-            assert (synth >= real.min(axis=0) - slack).all()
-            assert (synth <= real.max(axis=0) + slack).all()
+        bound = np.maximum(np.abs(real.min(axis=0)), np.abs(real.max(axis=0)))
+        slack = np.array([_float16_slack(X.dtype, b) for b in bound])
+        assert (synth >= real.min(axis=0) - slack).all()
+        assert (synth <= real.max(axis=0) + slack).all()
 
 
 @pytest.mark.skipif(not HAS_MISSING, reason="GANOverSampler has no missing parameter")
@@ -564,6 +600,7 @@ def test_fit_resample_invariants_extended(case, params, model_missing):
     if not (HAS_MISSING and model_missing):
         if has_missing:
             params = {**params, "sampling_strategy": "auto"}
+            del params["numeric_bools"]
             with pytest.raises(ValueError, match="missing values"):
                 GANOverSampler(**{**FAST, **params}).fit_resample(case.X, case.y)
             return
@@ -574,3 +611,4 @@ def test_fit_resample_invariants_extended(case, params, model_missing):
         check_resampled(
             case, result[1], result[2], result[0], missing_model=model_missing
         )
+        check_sample(case, result[0], missing_model=model_missing)
