@@ -1,0 +1,52 @@
+"""Diverged training is detected, retried once, and otherwise a clear error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+
+import gan_oversampler._sampler as sampler_module
+from gan_oversampler import GANOverSampler, TrainingFailedError
+from gan_oversampler._training import train_gans
+
+
+def _diverging(n_bad_calls: int, calls: list):
+    """train_gans whose first ``n_bad_calls`` calls report NaN losses."""
+
+    def fake(rows, spans, config, **kwargs):
+        calls.append(config.learning_rate)
+        results = train_gans(rows, spans, config, **kwargs)
+        if len(calls) <= n_bad_calls:
+            for _, history in results:
+                history.generator_loss[-1] = np.nan
+        return results
+
+    return fake
+
+
+@pytest.fixture
+def data():
+    return make_classification(n_samples=120, weights=[0.75], random_state=0)
+
+
+def test_divergence_is_retried_with_a_smaller_learning_rate(monkeypatch, data, fast):
+    calls: list[float] = []
+    monkeypatch.setattr(sampler_module, "train_gans", _diverging(1, calls))
+    sampler = GANOverSampler(random_state=0, **fast)
+    with pytest.warns(RuntimeWarning, match=r"class 1 diverged.*retrying once"):
+        X_res, _ = sampler.fit_resample(*data)
+    assert calls == [pytest.approx(2e-4), pytest.approx(2e-5)]
+    assert np.isfinite(X_res).all()
+    assert np.isfinite(sampler.history_[1].generator_loss).all()
+
+
+def test_divergence_twice_raises_naming_the_class(monkeypatch, data, fast):
+    calls: list[float] = []
+    monkeypatch.setattr(sampler_module, "train_gans", _diverging(2, calls))
+    with (
+        pytest.warns(RuntimeWarning),
+        pytest.raises(TrainingFailedError, match=r"class 1 diverged twice"),
+    ):
+        GANOverSampler(random_state=0, **fast).fit_resample(*data)
+    assert len(calls) == 2
