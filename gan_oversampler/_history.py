@@ -93,6 +93,14 @@ class TrainingHistory:
             Columns ``epoch`` (starting at 1), ``generator_loss``,
             ``discriminator_loss``, ``discriminator_accuracy_real``,
             ``discriminator_accuracy_fake`` and ``marginal_distance``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gan_oversampler import TrainingHistory
+        >>> history = TrainingHistory(*[np.zeros(2)] * 5, n_rows=8, batch_size=8)
+        >>> history.to_frame().shape
+        (2, 6)
         """
         data = {"epoch": np.arange(1, len(self) + 1)}
         data.update({name: getattr(self, name) for name in _COLUMNS})

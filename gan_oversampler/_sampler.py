@@ -54,11 +54,39 @@ class _Table(NamedTuple):
 
 
 class SmallClassWarning(UserWarning):
-    """A class had too few rows to train a GAN and was randomly oversampled."""
+    """A class had too few rows to train a GAN and was randomly oversampled.
+
+    Emitted by :meth:`GANOverSampler.fit_resample` for each class smaller than
+    ``min_class_size`` when ``small_class="random"``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from gan_oversampler import GANOverSampler, SmallClassWarning
+    >>> X = np.arange(40.0).reshape(20, 2)
+    >>> y = np.array([0] * 16 + [1] * 4)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = GANOverSampler(epochs=1).fit_resample(X, y)
+    >>> [w.category.__name__ for w in caught]
+    ['SmallClassWarning']
+    """
 
 
 class TrainingFailedError(RuntimeError):
-    """A class's GAN diverged (non-finite losses or weights) even after a retry."""
+    """A class's GAN diverged (non-finite losses or weights) even after a retry.
+
+    :meth:`GANOverSampler.fit_resample` retries a diverged class once with a
+    10 times smaller learning rate before raising this error, which names the
+    class and suggests safer settings.
+
+    Examples
+    --------
+    >>> from gan_oversampler import TrainingFailedError
+    >>> issubclass(TrainingFailedError, RuntimeError)
+    True
+    """
 
 
 @Substitution(
@@ -569,6 +597,21 @@ None, default=None
         ValueError
             If the file was not written by :meth:`save`, or by a version of
             gan_oversampler with another file format.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn.datasets import make_classification
+        >>> from gan_oversampler import GANOverSampler
+        >>> X, y = make_classification(n_samples=100, weights=[0.8, 0.2],
+        ...                            random_state=0)
+        >>> sampler = GANOverSampler(epochs=2, random_state=0)
+        >>> _ = sampler.fit_resample(X, y)
+        >>> path = os.path.join(tempfile.mkdtemp(), "sampler.pt")
+        >>> sampler.save(path)
+        >>> loaded = GANOverSampler.load(path)
+        >>> sorted(loaded.sampling_strategy_.items())
+        [(np.int64(1), 60)]
         """
         return load_sampler(cls, path)
 
