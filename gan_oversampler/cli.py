@@ -38,7 +38,7 @@ PROG = "gan-oversampler"
 _STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 _COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst", ".tar")
 _FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet"}
-_DEMO_EPOCHS = 300
+_DEMO_EPOCHS = "auto"
 _DEMO_SAMPLES = 1000
 _DEMO_MALE_FRACTION = 0.1
 
@@ -104,6 +104,11 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
     return value
+
+
+def _epochs(text: str) -> int | str:
+    """Parse ``auto`` or a strictly positive integer."""
+    return "auto" if text == "auto" else _positive_int(text)
 
 
 def _seed(text: str) -> int:
@@ -391,7 +396,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(*, seed: int, epochs: int) -> None:
+def _demo(*, seed: int, epochs: int | str) -> None:
     """Print the teachers story: counts, real vs synthetic men, CV scores."""
     from imblearn.over_sampling import SMOTENC, RandomOverSampler
     from imblearn.pipeline import Pipeline
@@ -422,6 +427,7 @@ def _demo(*, seed: int, epochs: int) -> None:
     print(f"Columns: {', '.join(map(str, X.columns))}.")
     print(
         f"GANOverSampler trains a GAN on the men for {epochs} epochs "
+        f"{'(about 2,000 steps) ' if epochs == 'auto' else ''}"
         f"(random_state={seed}).\n",
         flush=True,
     )
@@ -513,10 +519,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--epochs",
-        type=_positive_int,
+        type=_epochs,
         default=_DEMO_EPOCHS,
         metavar="N",
-        help=f"GAN training epochs (default: {_DEMO_EPOCHS})",
+        help=f"GAN training epochs, or auto (default: {_DEMO_EPOCHS})",
     )
     demo.set_defaults(handler=_run_demo)
 
@@ -567,10 +573,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     balance.add_argument(
         "--epochs",
-        type=_positive_int,
-        default=300,
+        type=_epochs,
+        default="auto",
         metavar="N",
-        help="GAN training epochs (default: 300)",
+        help="GAN training epochs, or auto: ~2,000 steps per class (default: auto)",
     )
     balance.add_argument(
         "--random-state",
