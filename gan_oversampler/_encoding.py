@@ -96,6 +96,11 @@ class ClassProfile:
 _LARGEST_OFFSET = float(np.nextafter(2.0**64, 0))
 
 
+def _floats(column: pd.Series) -> np.ndarray:
+    """A numeric column as float64, missing values as NaN."""
+    return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def _exact_integers(values: np.ndarray, low: int, high: int) -> np.ndarray:
     """Round float values to integers in ``[low, high]``, exactly.
 
@@ -214,7 +219,7 @@ class TabularEncoder:
         self._medians = {
             i: float(np.nanmedian(values)) if np.isfinite(values).any() else 0.0
             for i in self.schema.numeric
-            if np.isnan(values := frame[names[i]].to_numpy(dtype=np.float64)).any()
+            if np.isnan(values := _floats(frame[names[i]])).any()
         }
         transformers = []
         if numeric:
@@ -250,7 +255,7 @@ class TabularEncoder:
             name = self.schema.internal_names[i]
             gaps = frame[name].isna().to_numpy()
             frame[f"m{i}"] = gaps
-            frame[name] = np.where(gaps, median, frame[name].to_numpy())
+            frame[name] = np.where(gaps, median, _floats(frame[name]))
         return frame
 
     def _fit_numeric(self, ct: ColumnTransformer, encoded: np.ndarray) -> None:
@@ -358,9 +363,9 @@ class TabularEncoder:
             Numeric ranges, allowed encoded positions and category weights.
         """
         names = self.schema.internal_names
-        numeric = frame[[names[i] for i in self.schema.numeric]].to_numpy(
-            dtype=np.float64
-        )
+        numeric = np.empty((len(frame), len(self.schema.numeric)))
+        for k, i in enumerate(self.schema.numeric):
+            numeric[:, k] = _floats(frame[names[i]])
         allowed = np.ones(self.n_features_out_, dtype=bool)
         slot_values = []
         for span in self.spans_:
@@ -398,8 +403,8 @@ class TabularEncoder:
         )
         int_bounds = []
         for i in self.schema.numeric:
-            column = frame[names[i]].to_numpy()
-            exact = column.dtype.kind in "iu" and len(column) > 0
+            column = frame[names[i]].dropna()
+            exact = pd.api.types.is_integer_dtype(column.dtype) and len(column) > 0
             int_bounds.append((int(column.min()), int(column.max())) if exact else None)
         return ClassProfile(
             int_bounds=int_bounds,
@@ -455,7 +460,13 @@ class TabularEncoder:
                     profile.allowed[span.start : span.stop], block, -np.inf
                 )
                 gaps = block.argmax(axis=1) == 1
-                columns[span.column] = np.where(gaps, np.nan, columns[span.column])
+                column = columns[span.column]
+                if column.dtype.kind in "iu":  # exact integers: keep them exact
+                    nullable = "UInt64" if column.dtype.kind == "u" else "Int64"
+                    columns[span.column] = pd.array(column, dtype=nullable)
+                    columns[span.column][gaps] = pd.NA
+                else:
+                    columns[span.column] = np.where(gaps, np.nan, column)
         categorical_spans = [s for s in self.spans_ if s.kind == "categorical"]
         for span, slots in zip(categorical_spans, profile.slot_values, strict=True):
             block = encoded[:, span.start : span.stop]

@@ -284,7 +284,10 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
         elif label in sampler._fallback_rows:
             rows = sampler._fallback_rows[label]
             entry["fallback_rows"] = {
-                name: [_primitive(v, "value") for v in rows[name].tolist()]
+                name: [
+                    None if v is pd.NA else _primitive(v, "value")
+                    for v in rows[name].tolist()
+                ]
                 for name in rows.columns
             }
         classes.append(entry)

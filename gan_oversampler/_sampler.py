@@ -39,6 +39,13 @@ def _show(label: object) -> str:
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
+def _values(column: pd.Series) -> object:
+    """A column's values; nullable integers stay exact (to_numpy gives floats)."""
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        return column.array
+    return column.to_numpy()
+
+
 def _diverged(net: torch.nn.Module, history: object) -> bool:
     """Whether training produced non-finite weights or losses."""
     weights_ok = all(torch.isfinite(p).all() for p in net.parameters())
@@ -529,7 +536,7 @@ None, default=None
         rows = self._fallback_rows[label]
         picked = rows.iloc[rng.integers(len(rows), size=n_samples)]
         return restore_table(
-            self.encoder_.schema, [picked[c].to_numpy() for c in rows.columns]
+            self.encoder_.schema, [_values(picked[c]) for c in rows.columns]
         )
 
     def _stack(self, X, parts):

@@ -298,10 +298,14 @@ def inspect_table(
                 and all(isinstance(v, Integral) for v in column.dropna().to_numpy())
             ):
                 columns[i] = ColumnSpec(spec.name, "numeric", spec.dtype, True)
-            if columns[i].integer and not np.isnan(values).any():
-                # Exact integers: float64 cannot hold those beyond 2**53.
+            if columns[i].integer and not pd.api.types.is_object_dtype(column.dtype):
+                # Exact integers: float64 cannot hold those beyond 2**53. With
+                # gaps, a nullable integer column keeps them exact.
                 unsigned = pd.api.types.is_unsigned_integer_dtype(column.dtype)
-                values = column.to_numpy(dtype=np.uint64 if unsigned else np.int64)
+                if np.isnan(values).any():
+                    values = pd.array(column, dtype="UInt64" if unsigned else "Int64")
+                else:
+                    values = column.to_numpy(dtype=np.uint64 if unsigned else np.int64)
             data[f"c{i}"] = values
         else:
             # One spelling of "missing" (None) per column, whatever the dtype.
@@ -354,7 +358,8 @@ def _cast(column: np.ndarray, spec: ColumnSpec) -> pd.Series:
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Series(pd.Categorical(column, dtype=dtype))
     if spec.kind == "numeric" and pd.api.types.is_bool_dtype(dtype):
-        return pd.Series(column.astype(bool)).astype(dtype)
+        flags = pd.array(column, dtype="Float64") != 0  # NaN gaps stay <NA>
+        return pd.Series(flags).astype(dtype)
     if spec.kind == "numeric" and pd.api.types.is_object_dtype(dtype):
         if spec.integer and not np.isnan(column).any():
             return pd.Series(column.astype(np.int64).astype(object))

@@ -50,8 +50,6 @@ def _scaled(fraction: float) -> settings:
     return settings(PROFILE, max_examples=max(3, int(PROFILE.max_examples * fraction)))
 
 
-HAS_MISSING = "missing" in GANOverSampler().get_params()
-
 # ------------------------------------------------------------------- columns
 INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 FLOAT_DTYPES = ("float16", "float32", "float64")
@@ -181,10 +179,7 @@ def column_plans(draw, missing: bool = False):
     kind = draw(st.sampled_from(KINDS))
     magnitude = draw(st.sampled_from(list(MAGNITUDES)))
     missing_rate = 0.0
-    # Open bug: gaps in an Int64 column beyond 2**53 lose exactness; see
-    # test_reliability.py::test_nullable_int64_with_gaps_beyond_float_precision.
-    open_bug = kind == "Int64" and magnitude == "extreme"
-    if missing and kind in MISSING_MARKER and not open_bug:
+    if missing and kind in MISSING_MARKER:
         missing_rate = draw(st.sampled_from([0.0, 0.1, 0.3, 0.3, 1.0]))
     return ColumnPlan(
         kind=kind,
@@ -267,7 +262,9 @@ sampler_params = st.fixed_dictionaries(
     {
         "min_class_size": st.sampled_from([2, 3, 5, 10]),
         "small_class": st.sampled_from(["random", "random", "error"]),
-        "numeric_transformer": st.sampled_from([None, "standard", "quantile"]),
+        "numeric_transformer": st.sampled_from(
+            [None, "minmax", "standard", "quantile"]
+        ),
         "loss": st.sampled_from(["bce", "bce", "wgan-gp"]),
         "sampling_strategy": st.sampled_from(["auto", "all", "not majority", "dict"]),
         "random_state": st.integers(0, 2**31 - 1),
@@ -406,16 +403,12 @@ def fit_checked(case: Case, params: dict, **extra):
     X_before, y_before = case.X.copy(deep=True), _copy(case.y)
     params = dict(params)
     if params.pop("numeric_bools", False):
-        # Open bug: gaps in a numeric boolean column come back True; see
-        # test_reliability.py::test_numeric_boolean_gaps_stay_missing.
+        # Boolean columns (with or without gaps) become numeric 0/1 columns.
         params["categorical_features"] = [
             c
             for c in case.X.columns
             if not _is_numeric_column(case.X[c])
-            and not (
-                pd.api.types.is_bool_dtype(case.X[c].dtype)
-                and not case.X[c].isna().any()
-            )
+            and not pd.api.types.is_bool_dtype(case.X[c].dtype)
         ]
     if params["sampling_strategy"] == "dict":
         # Every minority class, each grown by 0 to 30 rows.
@@ -560,7 +553,6 @@ def test_numpy_array_invariants(dtype, n_columns, sizes, magnitude, heavy, seed)
         assert (synth <= real.max(axis=0) + slack).all()
 
 
-@pytest.mark.skipif(not HAS_MISSING, reason="GANOverSampler has no missing parameter")
 @_scaled(0.6)
 @given(case=tables(missing=True), params=sampler_params)
 def test_missing_model_invariants(case, params):
@@ -570,7 +562,6 @@ def test_missing_model_invariants(case, params):
         check_sample(case, result[0], missing_model=True)
 
 
-@pytest.mark.skipif(not HAS_MISSING, reason="GANOverSampler has no missing parameter")
 @_scaled(0.4)
 @given(case=tables(missing=True, max_majority=20, max_columns=4))
 def test_missing_error_policy_rejects_missing_values(case):
@@ -590,14 +581,14 @@ def test_missing_error_policy_rejects_missing_values(case):
 @pytest.mark.slow
 @settings(PROFILE, max_examples=max(100, PROFILE.max_examples))
 @given(
-    case=tables(missing=HAS_MISSING, max_majority=150, max_columns=8),
+    case=tables(missing=True, max_majority=150, max_columns=8),
     params=sampler_params,
     model_missing=st.booleans(),
 )
 def test_fit_resample_invariants_extended(case, params, model_missing):
     """Larger tables, more columns and both missing-value policies."""
     has_missing = case.X.isna().to_numpy().any()
-    if not (HAS_MISSING and model_missing):
+    if not model_missing:
         if has_missing:
             params = {**params, "sampling_strategy": "auto"}
             del params["numeric_bools"]

@@ -320,15 +320,9 @@ def test_column_zoo_round_trip(missing):
     )
     more = sampler.sample(15, "min")
     assert list(more.columns) == list(X.columns)
-    assert same_dtypes_but_object(more, X)
+    assert more.dtypes.to_dict() == X.dtypes.to_dict()
     assert (more["per_class"] == 3).all()
     assert (more["constant"] == 7.5).all()
-
-
-def same_dtypes_but_object(rows: pd.DataFrame, X: pd.DataFrame) -> bool:
-    """dtypes match, except object columns (see test_sample_keeps_object_dtype)."""
-    keep = [c for c in X.columns if X[c].dtype != object]
-    return rows.dtypes[keep].to_dict() == X.dtypes[keep].to_dict()
 
 
 # ------------------------------------------------------------------- misuse
@@ -392,7 +386,7 @@ def test_joblib_round_trip_of_a_multiclass_sampler(tmp_path):
     assert loaded.get_params() == sampler.get_params()
     for label in ("mid", "min", "few"):
         rows = loaded.sample(11, label)
-        assert same_dtypes_but_object(rows, X)
+        assert rows.dtypes.to_dict() == X.dtypes.to_dict()
         pd.testing.assert_frame_equal(rows, sampler.sample(11, label), check_exact=True)
     # The loaded estimator is still an estimator: refitting gives what a fresh
     # one gives.
@@ -405,8 +399,9 @@ def test_joblib_round_trip_of_a_multiclass_sampler(tmp_path):
     pd.testing.assert_frame_equal(refit[0], fresh[0], check_exact=True)
 
 
-# ------------------------------------------------------------ known bugs
+# ------------------------------------------------- regressions (fixed bugs)
 def test_int64_beyond_float_precision():
+    """2**53 + 1 is not a float64: it used to come back as 2**53."""
     X = pd.DataFrame(
         {"big": np.full(40, 2**53 + 1, dtype=np.int64), "x": np.arange(40.0)}
     )
@@ -415,25 +410,26 @@ def test_int64_beyond_float_precision():
     assert (X_res["big"] == 2**53 + 1).all()
 
 
-@pytest.mark.parametrize("dtype", ["int64", "uint64"])
-def test_integers_at_the_dtype_limit(dtype):
-    top = np.iinfo(dtype).max
-    X = pd.DataFrame({"v": np.array([top - k for k in range(40)], dtype=dtype)})
+@pytest.mark.parametrize("dtype", ["int64", "uint64", "Int64"])
+@pytest.mark.parametrize("end", ["max", "min"])
+def test_integers_at_the_dtype_limit(dtype, end):
+    """Values at the limits used to wrap around (int64 max -> min, uint64 max
+    -> 0), and nullable Int64 raised pandas' 'cannot safely cast' TypeError."""
+    info = np.iinfo(dtype.lower())
+    limit, step = (int(info.max), -1) if end == "max" else (int(info.min), 1)
+    values = [limit + step * k for k in range(0, 400, 10)]
+    X = pd.DataFrame({"v": pd.array(values, dtype=dtype), "x": np.arange(40.0)})
     y = np.array([0] * 30 + [1] * 10)
-    X_res, _ = GANOverSampler(random_state=0, **FAST).fit_resample(X, y)
-    synth = X_res["v"].iloc[40:]
-    assert synth.min() >= X["v"].iloc[30:].min()
-
-
-def test_nullable_int64_at_the_dtype_limit():
-    top = np.iinfo(np.int64).max
-    X = pd.DataFrame({"v": pd.array([top - k for k in range(40)], dtype="Int64")})
-    y = np.array([0] * 30 + [1] * 10)
-    X_res, _ = GANOverSampler(random_state=0, **FAST).fit_resample(X, y)
-    assert X_res["v"].dtype == "Int64"
+    sampler = GANOverSampler(random_state=0, **FAST)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res["v"].dtype == X["v"].dtype
+    for rows in (X_res["v"].iloc[40:], sampler.sample(50, 1)["v"]):
+        real = X["v"].iloc[30:]
+        assert real.min() <= rows.min() and rows.max() <= real.max()
 
 
 def test_object_column_missing_values_stay_none():
+    """Synthetic gaps in an object column used to be NaN, not None."""
     X = pd.DataFrame(
         {
             "o": pd.Series(["a", None] * 20, dtype=object),
@@ -451,6 +447,7 @@ def test_object_column_missing_values_stay_none():
 
 
 def test_sample_keeps_object_dtype():
+    """sample() used to return pandas' str dtype for an object column."""
     X = pd.DataFrame(
         {"o": pd.Series(["a", "b"] * 20, dtype=object), "x": np.arange(40.0)}
     )
@@ -459,3 +456,41 @@ def test_sample_keeps_object_dtype():
     X_res, _ = sampler.fit_resample(X, y)
     assert X_res["o"].dtype == object
     assert sampler.sample(3, 1)["o"].dtype == object
+
+
+# ------------------------------------------------------------------- open bugs
+@pytest.mark.parametrize("min_class_size", [10, 20], ids=["gan", "random"])
+def test_numeric_boolean_gaps_stay_missing(min_class_size):
+    b = pd.array([True, False] * 15 + [False, None] * 5, dtype="boolean")
+    X = pd.DataFrame({"b": b, "x": np.arange(40.0)})
+    y = np.array([0] * 30 + [1] * 10)  # class 1: only False and gaps
+    sampler = GANOverSampler(
+        categorical_features=None,  # "b" is numeric
+        missing="model",
+        min_class_size=min_class_size,
+        sampling_strategy={1: 110},
+        random_state=0,
+        **FAST,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallClassWarning)
+        X_res, _ = sampler.fit_resample(X, y)
+    synth = X_res["b"].iloc[40:]
+    assert not synth.fillna(False).any()  # never True
+    assert synth.isna().any()
+
+
+@pytest.mark.parametrize("min_class_size", [10, 20], ids=["gan", "random"])
+@pytest.mark.parametrize("top", [2**53 + 1, 2**63 - 1], ids=["2**53+1", "2**63-1"])
+def test_nullable_int64_with_gaps_beyond_float_precision(top, min_class_size):
+    values = [top] * 39 + [None]
+    X = pd.DataFrame({"v": pd.array(values, dtype="Int64"), "x": np.arange(40.0)})
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = GANOverSampler(
+        missing="model", min_class_size=min_class_size, random_state=0, **FAST
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallClassWarning)
+        X_res, _ = sampler.fit_resample(X, y)
+    real, synth = X["v"].iloc[30:].dropna(), X_res["v"].iloc[40:].dropna()
+    assert real.min() <= synth.min() and synth.max() <= real.max()
