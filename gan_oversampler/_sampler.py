@@ -241,9 +241,9 @@ None, default=None
     Notes
     -----
     Synthetic rows follow the original rows in the output, grouped by class in
-    the order of ``sampling_strategy_``. With an integer ``random_state`` and
-    the CPU, the output is identical from run to run; no global random state
-    is seeded or consumed.
+    the order of ``sampling_strategy_``. With an integer ``random_state``, the
+    CPU and the same number of torch threads, the output is identical from
+    run to run; no global random state is seeded or consumed.
 
     Examples
     --------

@@ -30,7 +30,7 @@ def tiny_sampler() -> GANOverSampler:
     )
 
 
-# Checks that cannot pass by design, with the reason (documented in the user guide).
+# Checks that cannot pass by design, with the reason (see docs/data_types.rst).
 SKLEARN_EXPECTED_FAILURES: dict[str, str] = {}
 IMBLEARN_EXPECTED_FAILURES: dict[str, str] = {
     "check_samplers_pandas_sparse": "dense-only: sparse DataFrames raise a TypeError",
