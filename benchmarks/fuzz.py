@@ -47,39 +47,20 @@ import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from numbers import Real
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
-FLOAT_DTYPES = ("float16", "float32", "float64")
-OTHER_KINDS = (
-    "Int64",
-    "Float64",
-    "boolean",
-    "string",
-    "str",
-    "category",
-    "ordered",
-    "object",
-    "bool",
+# The column catalogue is shared with the property tests (tests/_helpers.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _helpers import (
+    FLOAT_DTYPES,
+    INT_DTYPES,
+    KINDS,
+    MISSING_MARKER,
 )
-KINDS = INT_DTYPES + FLOAT_DTYPES + OTHER_KINDS
-#: How a missing value is written into a column of each kind.
-MISSING_MARKER = {
-    "float16": np.nan,
-    "float32": np.nan,
-    "float64": np.nan,
-    "Int64": pd.NA,
-    "Float64": pd.NA,
-    "boolean": pd.NA,
-    "string": pd.NA,
-    "str": None,
-    "category": np.nan,
-    "ordered": np.nan,
-    "object": None,
-}
 
 #: Documented errors: key, exception type name, regular expression on the
 #: message. The key is what a table's defects may allow.

@@ -37,3 +37,35 @@ def make_mixed(n: int = 240, minority: float = 0.2, seed: int = 0):
         index=pd.RangeIndex(1000, 1000 + n),
     )
     return X, pd.Series(y, name="label", index=X.index)
+
+
+# Column catalogue of the property tests and benchmarks/fuzz.py: every dtype a
+# random table may use.
+INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+FLOAT_DTYPES = ("float16", "float32", "float64")
+OTHER_KINDS = (
+    "Int64",
+    "Float64",
+    "boolean",
+    "string",
+    "str",
+    "category",
+    "ordered",
+    "object",
+    "bool",
+)
+KINDS = INT_DTYPES + FLOAT_DTYPES + OTHER_KINDS
+#: Kinds whose column can hold a missing value, and how the input spells it.
+MISSING_MARKER = {
+    "float16": np.nan,
+    "float32": np.nan,
+    "float64": np.nan,
+    "Int64": pd.NA,
+    "Float64": pd.NA,
+    "boolean": pd.NA,
+    "string": pd.NA,
+    "str": None,
+    "category": np.nan,
+    "ordered": np.nan,
+    "object": None,
+}

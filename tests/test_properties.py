@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import FAST
+from _helpers import FAST, FLOAT_DTYPES, INT_DTYPES, KINDS, MISSING_MARKER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,34 +51,6 @@ def _scaled(fraction: float) -> settings:
 
 
 # ------------------------------------------------------------------- columns
-INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
-FLOAT_DTYPES = ("float16", "float32", "float64")
-OTHER_KINDS = (
-    "Int64",
-    "Float64",
-    "boolean",
-    "string",
-    "str",
-    "category",
-    "ordered",
-    "object",
-    "bool",
-)
-KINDS = INT_DTYPES + FLOAT_DTYPES + OTHER_KINDS
-#: Kinds whose column can hold a missing value, and how the input spells it.
-MISSING_MARKER = {
-    "float16": np.nan,
-    "float32": np.nan,
-    "float64": np.nan,
-    "Int64": pd.NA,
-    "Float64": pd.NA,
-    "boolean": pd.NA,
-    "string": pd.NA,
-    "str": None,
-    "category": np.nan,
-    "ordered": np.nan,
-    "object": None,
-}
 #: Float scales. "extreme" integers sit at their dtype's limits (beyond 2**53
 #: for 64-bit ones); extreme floats are left to benchmarks/fuzz.py, where a
 #: TrainingFailedError is an accepted outcome.
