@@ -379,6 +379,8 @@ class TabularEncoder:
             i = span.column
             values = self._values[i]
             position = {value: k for k, value in enumerate(values)}
+            # A dict lookup per row, once per class at fit time: unlike pandas'
+            # vectorised mapping it matches None (missing) categories exactly.
             counts = np.bincount(
                 [position[v] for v in frame[names[i]].to_numpy()],
                 minlength=len(values),

@@ -240,25 +240,37 @@ class Generator(nn.Module):
         out = torch.cat(parts, dim=-1)[..., self.order]
         return out.squeeze(0) if added else out
 
-    def single(
-        self, index: int, state: dict[str, torch.Tensor] | None = None
-    ) -> Generator:
-        """Return stacked network ``index`` as a stand-alone generator.
+    def class_state(self, index: int) -> dict[str, torch.Tensor]:
+        """A copy of stacked network ``index``'s weights, as a one-network state.
 
         Parameters
         ----------
         index : int
             Which of the stacked networks.
-        state : dict or None
-            A state dict of this module to take the weights from instead of its
-            current parameters (for example a snapshot of the best epoch).
+
+        Returns
+        -------
+        dict
+            A state dict for a generator with ``n_stack=1``.
+        """
+        return {
+            key: value[index : index + 1].clone() if key.startswith("net.") else value
+            for key, value in self.state_dict().items()
+        }
+
+    def single(self, state: dict[str, torch.Tensor]) -> Generator:
+        """Build a stand-alone (``n_stack=1``) generator from a one-network state.
+
+        Parameters
+        ----------
+        state : dict
+            A state from :meth:`class_state`.
 
         Returns
         -------
         Generator
-            A generator with ``n_stack=1`` on the same device, in eval mode.
+            On the same device as this module, in eval mode.
         """
-        state = self.state_dict() if state is None else state
         device = self.order.device
         net = Generator(
             self.latent_dim,
@@ -267,12 +279,7 @@ class Generator(nn.Module):
             device=device,
             generator=torch.Generator(device=device),
         )
-        net.load_state_dict(
-            {
-                key: value[index : index + 1] if key.startswith("net.") else value
-                for key, value in state.items()
-            }
-        )
+        net.load_state_dict(state)
         return net.eval()
 
 

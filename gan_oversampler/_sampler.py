@@ -458,7 +458,7 @@ None, default=None
         self._fallback_rows = {}
         self.generators_ = {}
         self.history_ = {}
-        seeds, members, gan_labels = {}, {}, []
+        seeds, members, sizes = {}, {}, {}
         for label in self.sampling_strategy_:
             seeds[label] = draw_seed(random_state)
             members[label] = y == label
@@ -467,10 +467,10 @@ None, default=None
                 self._handle_small_class(label, n_rows, frame[members[label]])
             else:
                 self._profiles[label] = self.encoder_.profile(frame[members[label]])
-                gan_labels.append(label)
+                sizes[label] = n_rows
+        gan_labels = list(sizes)
 
         synthetic = {}
-        sizes = {label: int(members[label].sum()) for label in gan_labels}
         for group in self._groups(gan_labels, sizes, config):
             trained, generator = self._train(
                 group,

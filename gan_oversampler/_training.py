@@ -290,7 +290,7 @@ def train_gans(
         for k in finish.get(step, ()):
             if classes[k].done_at is None:
                 classes[k].done_at = step
-                classes[k].final_state = _class_state(gen, k)
+                classes[k].final_state = gen.class_state(k)
         if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
             _evaluate(gen, data, eval_index, classes, step, config, generator)
         if verbose and (step % EVAL_EVERY_STEPS == 0 or step == total_steps):
@@ -305,14 +305,6 @@ def train_gans(
     bar.close()
     _set_requires_grad(d_params, True)
     return _results(gen, stats, classes)
-
-
-def _class_state(gen: Generator, index: int) -> dict[str, torch.Tensor]:
-    """A copy of one class's slice of the stacked generator's state."""
-    return {
-        key: value[index : index + 1].clone() if key.startswith("net.") else value
-        for key, value in gen.state_dict().items()
-    }
 
 
 def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
@@ -339,7 +331,7 @@ def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
         c.evaluations.append((step, value))
         if value < c.best * (1 - _MIN_IMPROVEMENT):
             c.best, c.best_step, c.waited = value, step, 0
-            c.best_state = _class_state(gen, k)
+            c.best_state = gen.class_state(k)
         else:
             c.waited += 1
         if c.waited >= PATIENCE and step >= MIN_STEPS:
@@ -360,7 +352,7 @@ def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
             if c.epoch_of(at) <= n_epochs:
                 distance[c.epoch_of(at) - 1] = value
         kept = c.best_state if c.stopped and c.best_state is not None else c.final_state
-        net = gen.single(0, kept)
+        net = gen.single(kept)
         history = TrainingHistory(
             *(per_epoch[:, j] for j in range(4)),
             distance,
