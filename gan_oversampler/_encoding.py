@@ -1,15 +1,20 @@
 """Encode mixed tables into the GAN's numeric space and decode synthetic rows.
 
-A scikit-learn :class:`~sklearn.compose.ColumnTransformer` holds one numeric
-transformer for all numeric columns and one clone of the categorical encoder per
-categorical column. Its ``output_indices_`` give the *spans* of the encoded row:
-a numeric span of width one per numeric column and a one-hot block of width
-``k`` per categorical column. The generator applies ``tanh`` to numeric spans
-and a (Gumbel-)softmax to each block.
+A scikit-learn :class:`~sklearn.compose.ColumnTransformer`, fitted on all rows,
+lays out the encoded row: one clone of the categorical encoder per categorical
+column, the numeric columns passed through, and a missing-value indicator per
+numeric column with gaps. Its ``output_indices_`` give the *spans* of the
+encoded row: a numeric span of width one per numeric column and a one-hot block
+of width ``k`` per categorical column. The generator applies ``tanh`` to numeric
+spans and a (Gumbel-)softmax to each block.
 
-Numeric outputs of the user's transformer are further mapped affinely onto
-``[-1, 1]`` so that ``tanh`` can reach every observed value, whatever scaler is
-used. Decoding reverses this, clips to the range observed *in the class*,
+The numeric transformer is fitted **per class**, on that class's rows only
+(:meth:`TabularEncoder.profile`): each class's GAN learns its own numeric
+columns spread over the whole of ``[-1, 1]`` rather than squeezed into the
+corner that the class occupies in the full table. Its outputs are then mapped
+affinely onto ``[-1, 1]`` so that ``tanh`` can reach every observed value,
+whatever scaler is used. Decoding reverses this, clips to the range observed
+*in the class*,
 rounds integer columns, and picks categories by argmax restricted to the
 categories seen in the class. When the encoder groups several categories into
 one output column (for example ``OneHotEncoder(max_categories=...)``), the value
@@ -72,6 +77,11 @@ class ClassProfile:
 
     Parameters
     ----------
+    numeric_transformer : transformer or None
+        The numeric transformer fitted on the class's rows (``None`` without
+        numeric columns).
+    center, scale : ndarray of shape (n_numeric,)
+        Affine map from the transformer's output onto ``[-1, 1]``.
     low, high : ndarray of shape (n_numeric,)
         Observed range of each numeric column in the class.
     int_bounds : list of (int, int) or None
@@ -86,6 +96,9 @@ class ClassProfile:
         class.
     """
 
+    numeric_transformer: object
+    center: np.ndarray
+    scale: np.ndarray
     low: np.ndarray
     high: np.ndarray
     allowed: np.ndarray
@@ -155,6 +168,7 @@ class TabularEncoder:
     numeric_transformer : transformer, str or None
         One-to-one, invertible transformer for the numeric columns, or one of
         ``"minmax"``, ``"standard"``, ``"quantile"``. ``None`` uses ``"quantile"``.
+        A clone is fitted per class by :meth:`profile`.
     random_state : int
         Seed for transformers that use randomness (``"quantile"``).
 
@@ -166,8 +180,6 @@ class TabularEncoder:
         Layout of the encoded row, in encoded order.
     n_features_out_ : int
         Width of the encoded row.
-    numeric_transformer_ : transformer
-        The fitted numeric transformer (absent without numeric columns).
     """
 
     def __init__(
@@ -223,7 +235,8 @@ class TabularEncoder:
         }
         transformers = []
         if numeric:
-            transformers.append(("num", self._numeric(len(frame)), numeric))
+            # Scaled per class in profile(); here only the layout is fixed.
+            transformers.append(("num", "passthrough", numeric))
         for i in self.schema.categorical:
             transformers.append((f"cat{i}", self._categorical(), [names[i]]))
         for i in self._medians:
@@ -241,50 +254,59 @@ class TabularEncoder:
             ) from exc
         self.column_transformer_ = ct
         self.n_features_out_ = int(encoded.shape[1])
-        self._fit_numeric(ct, np.asarray(encoded, dtype=np.float64))
+        self._numeric_positions = (
+            np.arange(ct.output_indices_["num"].start, ct.output_indices_["num"].stop)
+            if numeric
+            else np.arange(0)
+        )
         self._fit_categorical(ct, frame)
         self.spans_ = sorted(self._spans(ct), key=lambda s: s.start)
         return self
 
     def _prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Impute numeric gaps with the median and add their indicators."""
-        if not self._medians:
-            return frame
+        """Numeric columns as float64, gaps imputed with the median and flagged."""
         frame = frame.copy()
-        for i, median in self._medians.items():
+        for i in self.schema.numeric:
             name = self.schema.internal_names[i]
-            gaps = frame[name].isna().to_numpy()
-            frame[f"m{i}"] = gaps
-            frame[name] = np.where(gaps, median, _floats(frame[name]))
+            values = _floats(frame[name])
+            if i in self._medians:
+                gaps = np.isnan(values)
+                frame[f"m{i}"] = gaps
+                values = np.where(gaps, self._medians[i], values)
+            frame[name] = values
         return frame
 
-    def _fit_numeric(self, ct: ColumnTransformer, encoded: np.ndarray) -> None:
-        numeric = self.schema.numeric
-        self._numeric_positions = np.arange(0)
-        self._center = np.zeros(0)
-        self._scale = np.ones(0)
-        if not numeric:
-            return
-        block = ct.output_indices_["num"]
-        if block.stop - block.start != len(numeric):
+    def _fit_class_numeric(
+        self, numeric: np.ndarray
+    ) -> tuple[object, np.ndarray, np.ndarray]:
+        """Fit the numeric transformer on one class's (imputed) numeric block."""
+        transformer = self._numeric(len(numeric))
+        try:
+            with _sequential():
+                values = transformer.fit_transform(numeric)
+        except (TypeError, ValueError) as exc:
             raise ValueError(
-                f"numeric_transformer returned {block.stop - block.start} columns for "
-                f"{len(numeric)} numeric columns. It must be one-to-one, like "
+                f"numeric_transformer {type(transformer).__name__} failed on the "
+                f"{len(numeric)} rows of a class: {exc} It is fitted on each class's "
+                "rows separately; use one that accepts this data, such as the "
+                "default (None)."
+            ) from exc
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 2 or values.shape[1] != numeric.shape[1]:
+            width = values.shape[1] if values.ndim == 2 else 1
+            raise ValueError(
+                f"numeric_transformer returned {width} columns for "
+                f"{numeric.shape[1]} numeric columns. It must be one-to-one, like "
                 "MinMaxScaler, StandardScaler or QuantileTransformer."
             )
-        transformer = ct.named_transformers_["num"]
         if not hasattr(transformer, "inverse_transform"):
             raise TypeError(
                 f"numeric_transformer {type(transformer).__name__} has no "
                 "inverse_transform; synthetic values could not be mapped back."
             )
-        self.numeric_transformer_ = transformer
-        values = encoded[:, block]
         low, high = values.min(axis=0), values.max(axis=0)
-        self._numeric_positions = np.arange(block.start, block.stop)
-        self._center = (high + low) / 2.0
         half = (high - low) / 2.0
-        self._scale = np.where(half > 0, half, 1.0)
+        return transformer, (high + low) / 2.0, np.where(half > 0, half, 1.0)
 
     def _fit_categorical(self, ct: ColumnTransformer, frame: pd.DataFrame) -> None:
         names = self.schema.internal_names
@@ -329,13 +351,16 @@ class TabularEncoder:
         return spans
 
     # ------------------------------------------------------------ transform
-    def transform(self, frame: pd.DataFrame) -> np.ndarray:
-        """Encode rows into the GAN's space.
+    def transform(self, frame: pd.DataFrame, profile: ClassProfile) -> np.ndarray:
+        """Encode the rows of one class into the GAN's space.
 
         Parameters
         ----------
         frame : DataFrame
             Internal frame with the columns the encoder was fitted on.
+        profile : ClassProfile
+            The class's profile from :meth:`profile`, whose numeric transformer
+            scales the numeric columns.
 
         Returns
         -------
@@ -346,7 +371,11 @@ class TabularEncoder:
             encoded = self.column_transformer_.transform(self._prepare(frame))
         encoded = np.asarray(encoded, dtype=np.float64)
         positions = self._numeric_positions
-        encoded[:, positions] = (encoded[:, positions] - self._center) / self._scale
+        if positions.size:
+            with _sequential():
+                values = profile.numeric_transformer.transform(encoded[:, positions])
+            values = np.asarray(values, dtype=np.float64)
+            encoded[:, positions] = (values - profile.center) / profile.scale
         return encoded.astype(np.float32)
 
     def profile(self, frame: pd.DataFrame) -> ClassProfile:
@@ -360,9 +389,24 @@ class TabularEncoder:
         Returns
         -------
         ClassProfile
-            Numeric ranges, allowed encoded positions and category weights.
+            The class's fitted numeric transformer, numeric ranges, allowed
+            encoded positions and category weights.
+
+        Raises
+        ------
+        ValueError
+            If the numeric transformer fails on the class's rows or is not
+            one-to-one.
+        TypeError
+            If the numeric transformer has no ``inverse_transform``.
         """
         names = self.schema.internal_names
+        transformer, center, scale = None, np.zeros(0), np.ones(0)
+        if self.schema.numeric:
+            prepared = self._prepare(frame)
+            transformer, center, scale = self._fit_class_numeric(
+                prepared[[names[i] for i in self.schema.numeric]].to_numpy()
+            )
         numeric = np.empty((len(frame), len(self.schema.numeric)))
         for k, i in enumerate(self.schema.numeric):
             numeric[:, k] = _floats(frame[names[i]])
@@ -409,6 +453,9 @@ class TabularEncoder:
             exact = pd.api.types.is_integer_dtype(column.dtype) and len(column) > 0
             int_bounds.append((int(column.min()), int(column.max())) if exact else None)
         return ClassProfile(
+            numeric_transformer=transformer,
+            center=center,
+            scale=scale,
             int_bounds=int_bounds,
             low=np.where(np.isfinite(filled_low), filled_low, fallback),
             high=np.where(np.isfinite(filled_high), filled_high, fallback),
@@ -443,8 +490,9 @@ class TabularEncoder:
             scaled = np.clip(
                 encoded[:, self._numeric_positions].astype(np.float64), -1, 1
             )
-            scaled = scaled * self._scale + self._center
-            values = self.numeric_transformer_.inverse_transform(scaled)
+            scaled = scaled * profile.scale + profile.center
+            with _sequential():
+                values = profile.numeric_transformer.inverse_transform(scaled)
             values = np.clip(
                 np.asarray(values, dtype=np.float64), profile.low, profile.high
             )

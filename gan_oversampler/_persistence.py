@@ -32,7 +32,7 @@ from ._validation import ColumnSpec, TableSchema
 __all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]
 
 #: Version of the file layout; bumped whenever it changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = "gan_oversampler.GANOverSampler"
 _TRANSFORMERS = {
     cls.__name__: cls for cls in (MinMaxScaler, StandardScaler, QuantileTransformer)
@@ -137,8 +137,6 @@ def _encoder_state(encoder: TabularEncoder) -> dict:
         "spans": [[s.column, s.start, s.stop, s.kind] for s in encoder.spans_],
         "n_features_out": encoder.n_features_out_,
         "numeric_positions": _tensor(encoder._numeric_positions),
-        "center": _tensor(encoder._center),
-        "scale": _tensor(encoder._scale),
         "medians": {str(k): v for k, v in encoder._medians.items()},
         "values": {
             str(i): [_primitive(v, "category") for v in values]
@@ -147,9 +145,6 @@ def _encoder_state(encoder: TabularEncoder) -> dict:
         "slot_of_value": {
             str(i): _tensor(slots) for i, slots in encoder._slot_of_value.items()
         },
-        "numeric_transformer": (
-            _transformer_state(encoder.numeric_transformer_) if schema.numeric else None
-        ),
     }
 
 
@@ -171,8 +166,6 @@ def _encoder_from_state(state: dict) -> TabularEncoder:
     encoder.spans_ = [Span(*span) for span in state["spans"]]
     encoder.n_features_out_ = state["n_features_out"]
     encoder._numeric_positions = _array(state["numeric_positions"])
-    encoder._center = _array(state["center"])
-    encoder._scale = _array(state["scale"])
     encoder._medians = {int(k): v for k, v in state["medians"].items()}
     encoder._values = {
         int(i): np.array(values, dtype=object) for i, values in state["values"].items()
@@ -180,16 +173,18 @@ def _encoder_from_state(state: dict) -> TabularEncoder:
     encoder._slot_of_value = {
         int(i): _array(slots) for i, slots in state["slot_of_value"].items()
     }
-    if state["numeric_transformer"] is not None:
-        encoder.numeric_transformer_ = _transformer_from_state(
-            state["numeric_transformer"]
-        )
     return encoder
 
 
 # -------------------------------------------------------------------- classes
 def _profile_state(profile: ClassProfile) -> dict:
+    transformer = profile.numeric_transformer
     return {
+        "numeric_transformer": (
+            None if transformer is None else _transformer_state(transformer)
+        ),
+        "center": _tensor(profile.center),
+        "scale": _tensor(profile.scale),
         "low": _tensor(profile.low),
         "high": _tensor(profile.high),
         "allowed": _tensor(profile.allowed),
@@ -202,7 +197,13 @@ def _profile_state(profile: ClassProfile) -> dict:
 
 
 def _profile_from_state(state: dict) -> ClassProfile:
+    transformer = state["numeric_transformer"]
     return ClassProfile(
+        numeric_transformer=(
+            None if transformer is None else _transformer_from_state(transformer)
+        ),
+        center=_array(state["center"]),
+        scale=_array(state["scale"]),
         low=_array(state["low"]),
         high=_array(state["high"]),
         allowed=_array(state["allowed"]),

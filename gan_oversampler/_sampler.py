@@ -134,7 +134,9 @@ class GANOverSampler(BaseOverSampler):
     numeric_transformer : transformer, {{"minmax", "standard", "quantile"}} or \
 None, default=None
         One-to-one, invertible transformer applied to the numeric columns before
-        training (its output is then mapped affinely onto ``[-1, 1]``).
+        training (its output is then mapped affinely onto ``[-1, 1]``). A clone
+        is fitted on each class's rows, so every class's GAN sees its own
+        columns spread over the whole range.
         ``None`` is ``"quantile"``: a uniform
         :class:`~sklearn.preprocessing.QuantileTransformer` (up to 1,000
         quantiles), which makes every numeric marginal easy for ``tanh`` to
@@ -451,14 +453,13 @@ None, default=None
             numeric_transformer=self.numeric_transformer,
             random_state=draw_seed(random_state),
         ).fit(frame)
-        encoded = self.encoder_.transform(frame)
         config = self._training_config(self.encoder_.n_features_out_)
 
         self._profiles = {}
         self._fallback_rows = {}
         self.generators_ = {}
         self.history_ = {}
-        seeds, members, sizes = {}, {}, {}
+        seeds, members, sizes, encoded = {}, {}, {}, {}
         for label in self.sampling_strategy_:
             seeds[label] = draw_seed(random_state)
             members[label] = y == label
@@ -466,7 +467,9 @@ None, default=None
             if n_rows < self.min_class_size:
                 self._handle_small_class(label, n_rows, frame[members[label]])
             else:
-                self._profiles[label] = self.encoder_.profile(frame[members[label]])
+                rows = frame[members[label]]
+                self._profiles[label] = self.encoder_.profile(rows)
+                encoded[label] = self.encoder_.transform(rows, self._profiles[label])
                 sizes[label] = n_rows
         gan_labels = list(sizes)
 
@@ -474,7 +477,7 @@ None, default=None
         for group in self._groups(gan_labels, sizes, config):
             trained, generator = self._train(
                 group,
-                [encoded[members[label]] for label in group],
+                [encoded.pop(label) for label in group],
                 config,
                 seeds[group[0]],
             )

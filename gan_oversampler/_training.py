@@ -27,6 +27,7 @@ from ._encoding import Span
 from ._history import TrainingHistory
 from ._losses import make_loss
 from ._networks import Discriminator, Generator
+from ._optim import FlatAdam
 
 __all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
 
@@ -77,15 +78,6 @@ class TrainingConfig:
     learning_rate: float
     loss: str
     early_stopping: bool = False
-
-
-def _adam(params, lr: float) -> torch.optim.Adam:
-    """Adam with the fused kernel where torch has one, else the foreach one."""
-    params = list(params)
-    try:
-        return torch.optim.Adam(params, lr=lr, betas=_ADAM_BETAS, fused=True)
-    except (RuntimeError, TypeError):  # pragma: no cover - older torch or device
-        return torch.optim.Adam(params, lr=lr, betas=_ADAM_BETAS, foreach=True)
 
 
 def marginal_distance(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
@@ -239,8 +231,8 @@ def train_gans(
         generator=generator,
     )
     loss = make_loss(config.loss)
-    opt_g = _adam(gen.parameters(), config.learning_rate)
-    opt_d = _adam(disc.parameters(), config.learning_rate)
+    opt_g = FlatAdam(gen.parameters(), config.learning_rate, betas=_ADAM_BETAS)
+    opt_d = FlatAdam(disc.parameters(), config.learning_rate, betas=_ADAM_BETAS)
     d_params = list(disc.parameters())
     stats = torch.zeros((total_steps, n_stack, 4), device=device)
     if config.early_stopping:
@@ -271,14 +263,14 @@ def train_gans(
         d_loss = loss.discriminator(
             real_scores, fake_scores, mask, disc, real, fake_rows, generator
         )
-        opt_d.zero_grad(set_to_none=True)
+        opt_d.zero_grad()
         d_loss.sum().backward()
         opt_d.step()
 
         # Generator step: gradients flow through a frozen discriminator.
         _set_requires_grad(d_params, False)
         g_loss = loss.generator(disc(fake), mask)
-        opt_g.zero_grad(set_to_none=True)
+        opt_g.zero_grad()
         g_loss.sum().backward()
         opt_g.step()
 

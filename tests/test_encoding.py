@@ -41,7 +41,7 @@ def test_spans_follow_column_transformer():
 def test_encoded_numeric_in_unit_interval_and_one_hot_blocks(numeric_transformer):
     X, _ = make_mixed()
     _, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
-    encoded = encoder.transform(frame)
+    encoded = encoder.transform(frame, encoder.profile(frame))
     assert encoded.dtype == np.float32
     for span in encoder.spans_:
         block = encoded[:, span.start : span.stop]
@@ -57,7 +57,8 @@ def test_decode_inverts_encode(numeric_transformer):
     X, _ = make_mixed()
     schema, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
     profile = encoder.profile(frame)
-    values = encoder.decode(encoder.transform(frame), profile, np.random.default_rng(0))
+    encoded = encoder.transform(frame, profile)
+    values = encoder.decode(encoded, profile, np.random.default_rng(0))
     restored = restore_table(schema, values)
     for col in ["subject", "degree", "city", "coach", "age"]:
         assert restored[col].tolist() == X[col].tolist()
@@ -75,6 +76,24 @@ def test_decode_respects_class_categories_and_ranges():
     restored = restore_table(schema, values)
     assert set(restored["city"]) == {"x"}
     assert restored["age"].max() < 40
+
+
+@pytest.mark.parametrize("numeric_transformer", ["minmax", "quantile"])
+def test_numeric_columns_are_scaled_per_class(numeric_transformer):
+    # A class in a corner of the table's range still spans [-1, 1] when encoded,
+    # and decodes back to its own values.
+    X, _ = make_mixed()
+    schema, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
+    corner = (X["age"] < 35).to_numpy()
+    rows = frame[corner]
+    profile = encoder.profile(rows)
+    encoded = encoder.transform(rows, profile)
+    age = encoded[:, encoder.spans_[0].start]
+    assert np.isclose(age.min(), -1) and np.isclose(age.max(), 1)
+    rng = np.random.default_rng(0)
+    restored = restore_table(schema, encoder.decode(encoded, profile, rng))
+    assert restored["age"].tolist() == X["age"][corner].tolist()
+    assert profile.numeric_transformer is not encoder.profile(frame).numeric_transformer
 
 
 def test_grouped_categories_drawn_in_proportion():

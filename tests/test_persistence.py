@@ -13,6 +13,7 @@ import torch
 from sklearn.preprocessing import RobustScaler
 
 from gan_oversampler import GANOverSampler
+from gan_oversampler._persistence import FORMAT_VERSION
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_file_loads_with_weights_only(tmp_path, fitted):
     path = tmp_path / "sampler.pt"
     sampler.save(path)
     payload = torch.load(path, weights_only=True)  # no pickle code execution
-    assert payload["format_version"] == 1
+    assert payload["format_version"] == FORMAT_VERSION
     rows = GANOverSampler.load(path).sample(30, "rare")
     assert rows.dtypes.to_dict() == X.dtypes.to_dict()
 

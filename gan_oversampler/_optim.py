@@ -1,0 +1,108 @@
+"""Adam over one flat buffer: the optimiser of the training loop.
+
+The networks are small, so a training step is dominated by per-call overhead
+rather than arithmetic: :class:`torch.optim.Adam` spends far longer in Python
+bookkeeping than in its (fused) kernel. :class:`FlatAdam` moves every parameter
+of a network into one contiguous buffer, and every gradient into another, so
+that an Adam step is a handful of elementwise operations on two tensors and
+clearing the gradients is one ``zero_()``.
+
+The update is Adam's (Kingma & Ba, 2015, without weight decay or AMSGrad) and
+is elementwise, so stacked networks (:mod:`._networks`) still update each
+class's weights independently of the others.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import torch
+
+__all__ = ["FlatAdam"]
+
+
+class FlatAdam:
+    """Adam whose parameters and gradients live in single flat buffers.
+
+    Building the optimiser *moves* the parameters: afterwards each parameter is
+    a view into :attr:`params` and its ``.grad`` a view into :attr:`grads`.
+    Backward passes accumulate into those views in place, so gradients must be
+    cleared with :meth:`zero_grad` (never set to ``None``).
+
+    Parameters
+    ----------
+    params : iterable of torch.nn.Parameter
+        Parameters of one network, all on the same device, float32.
+    lr : float
+        Learning rate.
+    betas : (float, float), default=(0.9, 0.999)
+        Decay rates of the first and second moment estimates.
+    eps : float, default=1e-8
+        Added to the denominator for numerical stability.
+
+    Attributes
+    ----------
+    params : Tensor of shape (n,)
+        All parameter values.
+    grads : Tensor of shape (n,)
+        All gradients.
+    steps : int
+        Updates taken so far.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[torch.nn.Parameter],
+        lr: float,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self._params = list(params)
+        with torch.no_grad():
+            self.params = torch.cat([p.detach().reshape(-1) for p in self._params])
+        self.grads = torch.zeros_like(self.params)
+        start = 0
+        for param in self._params:
+            stop = start + param.numel()
+            param.data = self.params[start:stop].view_as(param)
+            param.grad = self.grads[start:stop].view_as(param)
+            start = stop
+        self._exp_avg = torch.zeros_like(self.params)
+        self._exp_avg_sq = torch.zeros_like(self.params)
+        self.steps = 0
+
+    def zero_grad(self) -> None:
+        """Clear all gradients (in place: they stay views of :attr:`grads`)."""
+        self.grads.zero_()
+
+    @torch.no_grad()
+    def step(self) -> None:
+        """Take one Adam step with the accumulated gradients."""
+        beta1, beta2 = self.betas
+        self.steps += 1
+        self._exp_avg.lerp_(self.grads, 1.0 - beta1)
+        self._exp_avg_sq.mul_(beta2).addcmul_(self.grads, self.grads, value=1 - beta2)
+        correction2 = 1.0 - beta2**self.steps
+        step_size = self.lr / (1.0 - beta1**self.steps)
+        denominator = (self._exp_avg_sq.sqrt() / math.sqrt(correction2)).add_(self.eps)
+        self.params.addcdiv_(self._exp_avg, denominator, value=-step_size)
+
+    def check_views(self) -> bool:
+        """Whether every parameter and gradient still lives in the flat buffers.
+
+        Returns
+        -------
+        bool
+            ``False`` if something replaced a parameter's ``.data`` or
+            ``.grad`` (for example ``zero_grad(set_to_none=True)`` elsewhere).
+        """
+        low, high = self.params.data_ptr(), self.grads.data_ptr()
+        size = self.params.numel() * self.params.element_size()
+        return all(
+            p.grad is not None
+            and low <= p.data_ptr() < low + size
+            and high <= p.grad.data_ptr() < high + size
+            for p in self._params
+        )
