@@ -1,32 +1,68 @@
 """Adversarial losses: what the discriminator and the generator minimise.
 
 Scores come as ``(n_stack, n)`` tensors, one row of scores per stacked class,
-with a ``(n_stack, n)`` mask of the rows that count (a class smaller than the
-batch size uses fewer rows). Each loss returns one value per class; their sum
-is minimised, which trains every class's networks on its own loss only.
+with the :class:`BatchRows` that count (a class smaller than the batch size
+uses fewer rows; the rest is padding). Each loss returns one value per class;
+their sum is minimised, which trains every class's networks on its own loss
+only.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch.nn import functional as F
 
-__all__ = ["BCELoss", "WGANGPLoss", "make_loss", "masked_mean"]
+__all__ = ["BCELoss", "BatchRows", "WGANGPLoss", "make_loss"]
 
 
-def masked_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean over the last dimension of the entries where ``mask`` is 1.
+@dataclass(frozen=True)
+class BatchRows:
+    """Which rows of a stacked batch count, built once per training run.
 
     Parameters
     ----------
-    values, mask : Tensor of shape (n_stack, n)
-        Values and a 0/1 float mask with at least one 1 per row.
-
-    Returns
-    -------
-    Tensor of shape (n_stack,)
+    mask : Tensor of shape (n_stack, n)
+        1.0 on the rows that count, 0.0 on padding.
+    count : Tensor of shape (n_stack,)
+        Rows that count per class (at least one).
     """
-    return (values * mask).sum(dim=-1) / mask.sum(dim=-1)
+
+    mask: torch.Tensor
+    count: torch.Tensor
+
+    @classmethod
+    def first(cls, counts: torch.Tensor, width: int) -> BatchRows:
+        """The first ``counts[k]`` of ``width`` rows count for class ``k``.
+
+        Parameters
+        ----------
+        counts : Tensor of shape (n_stack,)
+            Batch size of each class.
+        width : int
+            Rows in the stacked batch.
+
+        Returns
+        -------
+        BatchRows
+        """
+        positions = torch.arange(width, device=counts.device)
+        mask = (positions < counts.unsqueeze(1)).float()
+        return cls(mask, counts.float())
+
+    def mean(self, values: torch.Tensor) -> torch.Tensor:
+        """Per-class mean of ``(n_stack, n)`` values over the rows that count.
+
+        Parameters
+        ----------
+        values : Tensor of shape (n_stack, n)
+
+        Returns
+        -------
+        Tensor of shape (n_stack,)
+        """
+        return (values * self.mask).sum(dim=-1) / self.count
 
 
 class BCELoss:
@@ -41,28 +77,29 @@ class BCELoss:
         self,
         real_scores: torch.Tensor,
         fake_scores: torch.Tensor,
-        mask: torch.Tensor,
+        rows: BatchRows,
         discriminator: torch.nn.Module,
         real: torch.Tensor,
         fake: torch.Tensor,
         generator: torch.Generator,
     ) -> torch.Tensor:
         """Per-class loss of the discriminator on one batch."""
-        return masked_mean(F.softplus(-real_scores), mask) + masked_mean(
-            F.softplus(fake_scores), mask
-        )
+        return rows.mean(F.softplus(-real_scores)) + rows.mean(F.softplus(fake_scores))
 
-    def generator(self, fake_scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def generator(self, fake_scores: torch.Tensor, rows: BatchRows) -> torch.Tensor:
         """Per-class loss of the generator on one batch."""
-        return masked_mean(F.softplus(-fake_scores), mask)
+        return rows.mean(F.softplus(-fake_scores))
 
     def accuracy(
-        self, real_scores: torch.Tensor, fake_scores: torch.Tensor, mask: torch.Tensor
+        self,
+        real_scores: torch.Tensor,
+        fake_scores: torch.Tensor,
+        rows: BatchRows,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Per class: fraction of real rows scored real, of fake rows scored fake."""
         return (
-            masked_mean((real_scores > 0).float(), mask),
-            masked_mean((fake_scores < 0).float(), mask),
+            rows.mean((real_scores > 0).float()),
+            rows.mean((fake_scores < 0).float()),
         )
 
 
@@ -82,7 +119,7 @@ class WGANGPLoss:
         self,
         real_scores: torch.Tensor,
         fake_scores: torch.Tensor,
-        mask: torch.Tensor,
+        rows: BatchRows,
         discriminator: torch.nn.Module,
         real: torch.Tensor,
         fake: torch.Tensor,
@@ -96,31 +133,34 @@ class WGANGPLoss:
         (grad,) = torch.autograd.grad(
             discriminator(mixed).sum(), mixed, create_graph=True
         )
-        gradient_penalty = masked_mean((grad.norm(2, dim=-1) - 1) ** 2, mask)
+        gradient_penalty = rows.mean((grad.norm(2, dim=-1) - 1) ** 2)
         return (
-            masked_mean(fake_scores, mask)
-            - masked_mean(real_scores, mask)
+            rows.mean(fake_scores)
+            - rows.mean(real_scores)
             + self.penalty * gradient_penalty
         )
 
-    def generator(self, fake_scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def generator(self, fake_scores: torch.Tensor, rows: BatchRows) -> torch.Tensor:
         """Per-class loss of the generator on one batch."""
-        return -masked_mean(fake_scores, mask)
+        return -rows.mean(fake_scores)
 
     def accuracy(
-        self, real_scores: torch.Tensor, fake_scores: torch.Tensor, mask: torch.Tensor
+        self,
+        real_scores: torch.Tensor,
+        fake_scores: torch.Tensor,
+        rows: BatchRows,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Accuracy with the threshold halfway between mean real and fake scores.
 
         A critic's scores have no fixed decision threshold, so the midpoint of
         each class's mean scores on the batch stands in for it.
         """
-        threshold = (
-            (masked_mean(real_scores, mask) + masked_mean(fake_scores, mask)) / 2
-        ).unsqueeze(-1)
+        threshold = ((rows.mean(real_scores) + rows.mean(fake_scores)) / 2).unsqueeze(
+            -1
+        )
         return (
-            masked_mean((real_scores > threshold).float(), mask),
-            masked_mean((fake_scores < threshold).float(), mask),
+            rows.mean((real_scores > threshold).float()),
+            rows.mean((fake_scores < threshold).float()),
         )
 
 

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from ._encoding import Span
 from ._history import TrainingHistory
-from ._losses import make_loss
+from ._losses import BatchRows, make_loss
 from ._networks import Discriminator, Generator
 from ._optim import FlatAdam
 
@@ -213,7 +213,7 @@ def train_gans(
     offsets = (torch.cumsum(sizes, 0) - sizes).unsqueeze(1)
     sizes = sizes.unsqueeze(1).to(torch.float32)
     batch_sizes = torch.tensor([c.batch_size for c in classes], device=device)
-    mask = (torch.arange(width, device=device) < batch_sizes.unsqueeze(1)).float()
+    batch_rows = BatchRows.first(batch_sizes, width)
 
     gen = Generator(
         config.latent_dim,
@@ -261,7 +261,7 @@ def train_gans(
         scores = disc(torch.cat((real, fake_rows), dim=1))
         real_scores, fake_scores = scores[:, :width], scores[:, width:]
         d_loss = loss.discriminator(
-            real_scores, fake_scores, mask, disc, real, fake_rows, generator
+            real_scores, fake_scores, batch_rows, disc, real, fake_rows, generator
         )
         opt_d.zero_grad()
         d_loss.sum().backward()
@@ -269,13 +269,13 @@ def train_gans(
 
         # Generator step: gradients flow through a frozen discriminator.
         _set_requires_grad(d_params, False)
-        g_loss = loss.generator(disc(fake), mask)
+        g_loss = loss.generator(disc(fake), batch_rows)
         opt_g.zero_grad()
         g_loss.sum().backward()
         opt_g.step()
 
         with torch.no_grad():
-            acc_real, acc_fake = loss.accuracy(real_scores, fake_scores, mask)
+            acc_real, acc_fake = loss.accuracy(real_scores, fake_scores, batch_rows)
             stats[step] = torch.stack((g_loss, d_loss, acc_real, acc_fake), dim=1)
         step += 1
 

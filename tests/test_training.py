@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from gan_oversampler._encoding import Span
+from gan_oversampler._losses import BatchRows
 from gan_oversampler._training import TrainingConfig, marginal_distance, train_gans
 
 SPANS = [
@@ -93,3 +94,12 @@ def test_wgan_gp_trains_stacked():
         TrainingConfig(**{**CONFIG.__dict__, "loss": "wgan-gp", "epochs": 5}),
     )
     assert all(np.isfinite(h.discriminator_loss).all() for _, h in results)
+
+
+def test_batch_rows_mean_ignores_padding():
+    rows = BatchRows.first(torch.tensor([3, 1]), width=4)
+    values = torch.tensor([[1.0, 2.0, 6.0, 100.0], [5.0, -7.0, -7.0, -7.0]])
+    assert rows.mean(values).tolist() == [3.0, 5.0]
+    # A fraction of rows is exactly 1 when every row counts (no rounding above 1).
+    ones = BatchRows.first(torch.tensor([20]), width=20)
+    assert ones.mean(torch.ones((1, 20))).item() == 1.0
