@@ -6,22 +6,27 @@ one fit) and prints one line; a Markdown table is written at the end.
     python benchmarks/speed.py              # the full grid (several minutes)
     python benchmarks/speed.py --quick      # a smaller grid
     python benchmarks/speed.py --ctgan      # add CTGAN where it is importable
+    python benchmarks/speed.py --device cuda  # train on a GPU
 
 Grids (minority class sizes are rows of the class that gets a GAN; the
 majority class has twice as many rows, or 2,000 when that is larger):
 
 * rows: 1k, 10k, 100k minority rows x 20 numeric columns (with and without
-  ``early_stopping``);
+  ``early_stopping``), and 100k rows x 100 numeric columns;
 * columns: 10, 100 and 500 encoded columns (numeric, and 50 categorical columns
   of 10 levels for 500);
 * classes: 1, 5 and 20 minority classes of 200 rows x 10 columns;
-* threads: torch intra-op threads 1 vs 2 on the 1k x 20 case.
+* threads: torch intra-op threads 1 vs 2 on the 1k x 20 case (CPU only).
+
+With ``--device cuda`` the GAN trains on the GPU and the peak GPU memory is
+reported too; the fit includes copying the data there and the rows back.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -42,9 +47,16 @@ for j in range(n_cat):
     X[f"c{j}"] = pd.Categorical(rng.integers(0, 10, len(y)).astype(str))
 if spec["method"] == "gan":
     from gan_oversampler import GANOverSampler
-    sampler = GANOverSampler(random_state=0, early_stopping=spec["early_stopping"])
+    device = spec["device"]
+    sampler = GANOverSampler(
+        random_state=0, early_stopping=spec["early_stopping"], device=device
+    )
     warm = np.arange(200) % 2  # import and first-call costs out of the timing
-    GANOverSampler(epochs=1, random_state=0).fit_resample(X.iloc[:200], warm)
+    GANOverSampler(epochs=1, random_state=0, device=device).fit_resample(
+        X.iloc[:200], warm
+    )
+    if device != "cpu":
+        torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
     sampler.fit_resample(X, y)
     seconds = time.perf_counter() - start
@@ -62,8 +74,9 @@ else:
     seconds = time.perf_counter() - start
     steps, encoded = float("nan"), float("nan")
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mb": peak, "steps": steps,
-                  "encoded": encoded}))
+gpu = torch.cuda.max_memory_allocated() / 2**20 if spec["device"] != "cpu" else 0.0
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "gpu_mb": gpu,
+                  "steps": steps, "encoded": encoded}))
 """
 
 
@@ -73,15 +86,16 @@ def _run(spec: dict) -> dict:
         capture_output=True,
         text=True,
         check=False,
-        env={"OMP_NUM_THREADS": str(spec["threads"]), "PATH": "/usr/bin:/bin"},
+        env={**os.environ, "OMP_NUM_THREADS": str(spec["threads"])},
     )
     if result.returncode != 0:
         return {"error": result.stderr.strip().splitlines()[-1]}
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _grid(quick: bool, ctgan: bool) -> list[tuple[str, dict]]:
+def _grid(quick: bool, ctgan: bool, device: str) -> list[tuple[str, dict]]:
     base = {
+        "device": device,
         "rows": 1000,
         "classes": 1,
         "numeric": 20,
@@ -96,6 +110,10 @@ def _grid(quick: bool, ctgan: bool) -> list[tuple[str, dict]]:
         (f"rows={n} early_stopping", {**base, "rows": n, "early_stopping": True})
         for n in rows
     ]
+    if not quick:
+        grid.append(
+            ("rows=100000 columns=100", {**base, "rows": 100_000, "numeric": 100})
+        )
     grid += [
         ("columns=10", {**base, "numeric": 10}),
         ("columns=100", {**base, "numeric": 100}),
@@ -107,7 +125,8 @@ def _grid(quick: bool, ctgan: bool) -> list[tuple[str, dict]]:
         (f"classes={k}", {**base, "rows": 200, "numeric": 10, "classes": k})
         for k in classes
     ]
-    grid += [("threads=2", {**base, "threads": 2})]
+    if device == "cpu":
+        grid += [("threads=2", {**base, "threads": 2})]
     if ctgan:
         grid += [
             ("CTGAN rows=1000", {**base, "method": "ctgan"}),
@@ -124,28 +143,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller grid")
     parser.add_argument("--ctgan", action="store_true", help="add CTGAN cases")
+    parser.add_argument(
+        "--device", default="cpu", help="device for the GAN: cpu (default) or cuda"
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args(argv)
     lines = [
-        "| case | seconds | peak MB | steps/class | encoded cols | ms/step |",
-        "|---|---|---|---|---|---|",
+        f"device: {args.device}",
+        "",
+        "| case | seconds | peak MB | GPU MB | steps/class | encoded cols | ms/step |",
+        "|---|---|---|---|---|---|---|",
     ]
     started = time.perf_counter()
-    for name, spec in _grid(args.quick, args.ctgan):
+    for name, spec in _grid(args.quick, args.ctgan, args.device):
         result = _run(spec)
         if "error" in result:
             print(f"{name:28s} error: {result['error']}", flush=True)
-            lines.append(f"| {name} | error | | | | |")
+            lines.append(f"| {name} | error | | | | | |")
             continue
         per_step = 1000 * result["seconds"] / result["steps"] / spec["classes"]
         print(
             f"{name:28s} {result['seconds']:7.2f} s  peak {result['peak_mb']:6.0f} MB"
+            f"  GPU {result.get('gpu_mb', 0.0):6.0f} MB"
             f"  steps/class {result['steps']:6.0f}  encoded {result['encoded']}"
             f"  {per_step:.3f} ms/step/class",
             flush=True,
         )
         lines.append(
             f"| {name} | {result['seconds']:.2f} | {result['peak_mb']:.0f} | "
+            f"{result.get('gpu_mb', 0.0):.0f} | "
             f"{result['steps']:.0f} | {result['encoded']} | {per_step:.3f} |"
         )
     args.out.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from sklearn.datasets import make_classification
 
 from gan_oversampler import GANOverSampler
 from gan_oversampler._device import resolve_device
+from gan_oversampler._training import EVAL_EVERY_STEPS
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
@@ -57,3 +59,33 @@ def test_cuda_is_deterministic_for_a_seed():
     a = GANOverSampler(device="cuda", epochs=3, random_state=0).fit_resample(X, y)[0]
     b = GANOverSampler(device="cuda", epochs=3, random_state=0).fit_resample(X, y)[0]
     np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+def _synchronizations(epochs: int, early_stopping: bool) -> int:
+    """How many host-device synchronisations one CUDA fit performs."""
+    X, y = make_classification(n_samples=400, weights=[0.75], random_state=0)
+    sampler = GANOverSampler(
+        device="cuda", epochs=epochs, early_stopping=early_stopping, random_state=0
+    )
+    torch.cuda.set_sync_debug_mode("warn")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sampler.fit_resample(X, y)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    return sum("synchronizing" in str(w.message) for w in caught)
+
+
+@cuda
+@pytest.mark.cuda
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_no_host_round_trips_inside_the_training_loop(early_stopping):
+    # The number of synchronisations must not grow with the number of steps:
+    # batches, noise, losses and statistics all stay on the GPU. Early stopping
+    # reads its distances once per evaluation (every EVAL_EVERY_STEPS steps).
+    # 100 minority rows, batch 64: one step per epoch.
+    short = _synchronizations(40, early_stopping)
+    long = _synchronizations(400, early_stopping)
+    allowed = 400 // EVAL_EVERY_STEPS if early_stopping else 0
+    assert long - short <= allowed
