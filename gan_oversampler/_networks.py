@@ -201,7 +201,9 @@ class Generator(nn.Module):
         self.register_buffer("numeric_index", torch.tensor(numeric, dtype=torch.long))
         self.register_buffer("block_index", index)
         self.register_buffer("block_padding", ~valid)
-        self.register_buffer("block_valid", valid)
+        # Integer positions of the valid entries in the flattened blocks: a
+        # boolean mask would need a host sync per step (and defeat CUDA graphs).
+        self.register_buffer("block_entries", valid.flatten().nonzero().squeeze(1))
         self.register_buffer("order", order)
         self.to(device)
 
@@ -236,7 +238,7 @@ class Generator(nn.Module):
                 logits = logits / GUMBEL_TAU
             logits = logits.masked_fill(self.block_padding, -math.inf)
             probs = torch.softmax(logits, dim=-1)
-            parts.append(probs[..., self.block_valid])
+            parts.append(probs.flatten(-2)[..., self.block_entries])
         out = torch.cat(parts, dim=-1)[..., self.order]
         return out.squeeze(0) if added else out
 

@@ -9,7 +9,9 @@ clearing the gradients is one ``zero_()``.
 
 The update is Adam's (Kingma & Ba, 2015, without weight decay or AMSGrad) and
 is elementwise, so stacked networks (:mod:`._networks`) still update each
-class's weights independently of the others.
+class's weights independently of the others. With ``capturable=True`` the step
+count and bias corrections live on the device, so that a step can be recorded
+in a CUDA graph and replayed.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ class FlatAdam:
         Decay rates of the first and second moment estimates.
     eps : float, default=1e-8
         Added to the denominator for numerical stability.
+    capturable : bool, default=False
+        Keep the step count on the parameters' device, with no host-side
+        number that changes between steps, so that :meth:`step` can be
+        captured in a CUDA graph. ``False`` computes the bias corrections on
+        the host, exactly as :class:`torch.optim.Adam` does.
 
     Attributes
     ----------
@@ -47,8 +54,6 @@ class FlatAdam:
         All parameter values.
     grads : Tensor of shape (n,)
         All gradients.
-    steps : int
-        Updates taken so far.
     """
 
     def __init__(
@@ -57,6 +62,7 @@ class FlatAdam:
         lr: float,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
+        capturable: bool = False,
     ) -> None:
         self.lr, self.betas, self.eps = lr, betas, eps
         self._params = list(params)
@@ -71,7 +77,18 @@ class FlatAdam:
             start = stop
         self._exp_avg = torch.zeros_like(self.params)
         self._exp_avg_sq = torch.zeros_like(self.params)
-        self.steps = 0
+        self._steps = 0
+        # beta1**t and beta2**t, on the device when capturable.
+        self._powers = (
+            torch.ones(2, device=self.params.device, dtype=self.params.dtype)
+            if capturable
+            else None
+        )
+        self._betas_tensor = (
+            torch.tensor(betas, device=self.params.device, dtype=self.params.dtype)
+            if capturable
+            else None
+        )
 
     def zero_grad(self) -> None:
         """Clear all gradients (in place: they stay views of :attr:`grads`)."""
@@ -81,11 +98,22 @@ class FlatAdam:
     def step(self) -> None:
         """Take one Adam step with the accumulated gradients."""
         beta1, beta2 = self.betas
-        self.steps += 1
         self._exp_avg.lerp_(self.grads, 1.0 - beta1)
         self._exp_avg_sq.mul_(beta2).addcmul_(self.grads, self.grads, value=1 - beta2)
-        correction2 = 1.0 - beta2**self.steps
-        step_size = self.lr / (1.0 - beta1**self.steps)
+        if self._powers is not None:
+            self._powers.mul_(self._betas_tensor)
+            corrections = 1.0 - self._powers
+            denominator = (self._exp_avg_sq.sqrt() / corrections[1].sqrt()).add_(
+                self.eps
+            )
+            # params -= lr / correction1 * exp_avg / denominator
+            self.params.addcdiv_(
+                self._exp_avg, denominator.mul_(corrections[0] / self.lr), value=-1.0
+            )
+            return
+        self._steps += 1
+        correction2 = 1.0 - beta2**self._steps
+        step_size = self.lr / (1.0 - beta1**self._steps)
         denominator = (self._exp_avg_sq.sqrt() / math.sqrt(correction2)).add_(self.eps)
         self.params.addcdiv_(self._exp_avg, denominator, value=-step_size)
 
