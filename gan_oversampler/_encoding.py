@@ -278,8 +278,12 @@ class TabularEncoder:
 
     def _fit_class_numeric(
         self, numeric: np.ndarray
-    ) -> tuple[object, np.ndarray, np.ndarray]:
-        """Fit the numeric transformer on one class's (imputed) numeric block."""
+    ) -> tuple[object, np.ndarray, np.ndarray, np.ndarray]:
+        """Fit the numeric transformer on one class's (imputed) numeric block.
+
+        Returns the fitted transformer, the block mapped onto ``[-1, 1]``, and
+        the centre and scale of that affine map.
+        """
         transformer = self._numeric(len(numeric))
         try:
             with _sequential():
@@ -305,8 +309,9 @@ class TabularEncoder:
                 "inverse_transform; synthetic values could not be mapped back."
             )
         low, high = values.min(axis=0), values.max(axis=0)
-        half = (high - low) / 2.0
-        return transformer, (high + low) / 2.0, np.where(half > 0, half, 1.0)
+        center, half = (high + low) / 2.0, (high - low) / 2.0
+        scale = np.where(half > 0, half, 1.0)
+        return transformer, (values - center) / scale, center, scale
 
     def _fit_categorical(self, ct: ColumnTransformer, frame: pd.DataFrame) -> None:
         names = self.schema.internal_names
@@ -378,8 +383,8 @@ class TabularEncoder:
             encoded[:, positions] = (values - profile.center) / profile.scale
         return encoded.astype(np.float32)
 
-    def profile(self, frame: pd.DataFrame) -> ClassProfile:
-        """Describe the rows of one class.
+    def fit_class(self, frame: pd.DataFrame) -> tuple[ClassProfile, np.ndarray]:
+        """Fit the numeric transformer on one class's rows and encode them.
 
         Parameters
         ----------
@@ -388,9 +393,12 @@ class TabularEncoder:
 
         Returns
         -------
-        ClassProfile
+        profile : ClassProfile
             The class's fitted numeric transformer, numeric ranges, allowed
             encoded positions and category weights.
+        encoded : ndarray of shape (n_rows, n_features_out_), dtype float32
+            The class's rows in the GAN's space, as :meth:`transform` gives
+            them (without transforming them a second time).
 
         Raises
         ------
@@ -400,13 +408,41 @@ class TabularEncoder:
         TypeError
             If the numeric transformer has no ``inverse_transform``.
         """
-        names = self.schema.internal_names
+        with _sequential():
+            encoded = self.column_transformer_.transform(self._prepare(frame))
+        encoded = np.asarray(encoded, dtype=np.float64)
         transformer, center, scale = None, np.zeros(0), np.ones(0)
-        if self.schema.numeric:
-            prepared = self._prepare(frame)
-            transformer, center, scale = self._fit_class_numeric(
-                prepared[[names[i] for i in self.schema.numeric]].to_numpy()
+        positions = self._numeric_positions
+        if positions.size:
+            transformer, encoded[:, positions], center, scale = self._fit_class_numeric(
+                encoded[:, positions]
             )
+        profile = self._describe(frame, transformer, center, scale)
+        return profile, encoded.astype(np.float32)
+
+    def profile(self, frame: pd.DataFrame) -> ClassProfile:
+        """Describe the rows of one class (the first result of :meth:`fit_class`).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The class's rows of the internal frame.
+
+        Returns
+        -------
+        ClassProfile
+        """
+        return self.fit_class(frame)[0]
+
+    def _describe(
+        self,
+        frame: pd.DataFrame,
+        transformer: object,
+        center: np.ndarray,
+        scale: np.ndarray,
+    ) -> ClassProfile:
+        """Ranges, allowed encoded positions and category weights of a class."""
+        names = self.schema.internal_names
         numeric = np.empty((len(frame), len(self.schema.numeric)))
         for k, i in enumerate(self.schema.numeric):
             numeric[:, k] = _floats(frame[names[i]])

@@ -468,8 +468,7 @@ None, default=None
                 self._handle_small_class(label, n_rows, frame[members[label]])
             else:
                 rows = frame[members[label]]
-                self._profiles[label] = self.encoder_.profile(rows)
-                encoded[label] = self.encoder_.transform(rows, self._profiles[label])
+                self._profiles[label], encoded[label] = self.encoder_.fit_class(rows)
                 sizes[label] = n_rows
         gan_labels = list(sizes)
 

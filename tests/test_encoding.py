@@ -112,3 +112,11 @@ def test_grouped_categories_drawn_in_proportion():
     assert set(shares.index) == {"b", "c", "d"}
     assert shares["b"] > shares["c"] > shares["d"]
     np.testing.assert_allclose(shares["b"], 30 / 45, atol=0.03)
+
+
+def test_fit_class_encodes_like_transform():
+    X, _ = make_mixed()
+    _, frame, encoder = _fitted(X)
+    rows = frame[(X["age"] > 30).to_numpy()]
+    profile, encoded = encoder.fit_class(rows)
+    np.testing.assert_allclose(encoded, encoder.transform(rows, profile), atol=1e-6)
