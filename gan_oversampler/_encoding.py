@@ -9,7 +9,7 @@ of width ``k`` per categorical column. The generator applies ``tanh`` to numeric
 spans and a (Gumbel-)softmax to each block.
 
 The numeric transformer is fitted **per class**, on that class's rows only
-(:meth:`TabularEncoder.profile`): each class's GAN learns its own numeric
+(:meth:`TabularEncoder.fit_class`): each class's GAN learns its own numeric
 columns spread over the whole of ``[-1, 1]`` rather than squeezed into the
 corner that the class occupies in the full table. Its outputs are then mapped
 affinely onto ``[-1, 1]`` so that ``tanh`` can reach every observed value,
@@ -168,7 +168,7 @@ class TabularEncoder:
     numeric_transformer : transformer, str or None
         One-to-one, invertible transformer for the numeric columns, or one of
         ``"minmax"``, ``"standard"``, ``"quantile"``. ``None`` uses ``"quantile"``.
-        A clone is fitted per class by :meth:`profile`.
+        A clone is fitted per class by :meth:`fit_class`.
     random_state : int
         Seed for transformers that use randomness (``"quantile"``).
 
@@ -364,7 +364,7 @@ class TabularEncoder:
         frame : DataFrame
             Internal frame with the columns the encoder was fitted on.
         profile : ClassProfile
-            The class's profile from :meth:`profile`, whose numeric transformer
+            The class's profile from :meth:`fit_class`, whose numeric transformer
             scales the numeric columns.
 
         Returns
@@ -419,20 +419,6 @@ class TabularEncoder:
             )
         profile = self._describe(frame, transformer, center, scale)
         return profile, encoded.astype(np.float32)
-
-    def profile(self, frame: pd.DataFrame) -> ClassProfile:
-        """Describe the rows of one class (the first result of :meth:`fit_class`).
-
-        Parameters
-        ----------
-        frame : DataFrame
-            The class's rows of the internal frame.
-
-        Returns
-        -------
-        ClassProfile
-        """
-        return self.fit_class(frame)[0]
 
     def _describe(
         self,

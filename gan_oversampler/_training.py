@@ -351,21 +351,19 @@ class _StepRunner:
             self.side = torch.cuda.Stream(stats.device)
 
     def __call__(self, step: int) -> None:
+        if self.use_graph and self.graph is None and step >= _GRAPH_WARMUP:
+            self.graph = self._record()  # on failure, use_graph becomes False
         if not self.use_graph:
             self.step_fn(self.stats[step], self.rng)
             return
-        if self.graph is None and step >= _GRAPH_WARMUP:
-            self.graph = self._record()
         if self.graph is not None:
             self.graph.replay()
-        elif self.use_graph:  # warm-up, as CUDA graph recording requires
+        else:  # warm-up on a side stream, as CUDA graph recording requires
             current = torch.cuda.current_stream(self.stats.device)
             self.side.wait_stream(current)
             with torch.cuda.stream(self.side):
                 self.step_fn(self.static, self.rng)
             current.wait_stream(self.side)
-        else:  # recording failed
-            self.step_fn(self.static, self.rng)
         self.stats[step].copy_(self.static)
 
     def _record(self) -> torch.cuda.CUDAGraph | None:

@@ -41,7 +41,7 @@ def test_spans_follow_column_transformer():
 def test_encoded_numeric_in_unit_interval_and_one_hot_blocks(numeric_transformer):
     X, _ = make_mixed()
     _, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
-    encoded = encoder.transform(frame, encoder.profile(frame))
+    _, encoded = encoder.fit_class(frame)
     assert encoded.dtype == np.float32
     for span in encoder.spans_:
         block = encoded[:, span.start : span.stop]
@@ -56,8 +56,7 @@ def test_encoded_numeric_in_unit_interval_and_one_hot_blocks(numeric_transformer
 def test_decode_inverts_encode(numeric_transformer):
     X, _ = make_mixed()
     schema, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
-    profile = encoder.profile(frame)
-    encoded = encoder.transform(frame, profile)
+    profile, encoded = encoder.fit_class(frame)
     values = encoder.decode(encoded, profile, np.random.default_rng(0))
     restored = restore_table(schema, values)
     for col in ["subject", "degree", "city", "coach", "age"]:
@@ -69,7 +68,7 @@ def test_decode_respects_class_categories_and_ranges():
     X, _y = make_mixed()
     schema, frame, encoder = _fitted(X)
     only = frame[(X["city"] == "x").to_numpy() & (X["age"] < 40).to_numpy()]
-    profile = encoder.profile(only)
+    profile, _ = encoder.fit_class(only)
     rng = np.random.default_rng(0)
     noise = rng.uniform(-1.5, 1.5, size=(500, encoder.n_features_out_))
     values = encoder.decode(noise, profile, rng)
@@ -86,14 +85,16 @@ def test_numeric_columns_are_scaled_per_class(numeric_transformer):
     schema, frame, encoder = _fitted(X, numeric_transformer=numeric_transformer)
     corner = (X["age"] < 35).to_numpy()
     rows = frame[corner]
-    profile = encoder.profile(rows)
-    encoded = encoder.transform(rows, profile)
+    profile, encoded = encoder.fit_class(rows)
     age = encoded[:, encoder.spans_[0].start]
     assert np.isclose(age.min(), -1) and np.isclose(age.max(), 1)
     rng = np.random.default_rng(0)
     restored = restore_table(schema, encoder.decode(encoded, profile, rng))
     assert restored["age"].tolist() == X["age"][corner].tolist()
-    assert profile.numeric_transformer is not encoder.profile(frame).numeric_transformer
+    assert (
+        profile.numeric_transformer
+        is not encoder.fit_class(frame)[0].numeric_transformer
+    )
 
 
 def test_grouped_categories_drawn_in_proportion():
@@ -104,7 +105,7 @@ def test_grouped_categories_drawn_in_proportion():
         X, categorical_encoder=OneHotEncoder(max_categories=2, sparse_output=False)
     )
     assert encoder.n_features_out_ == 2
-    profile = encoder.profile(frame)
+    profile, _ = encoder.fit_class(frame)
     infrequent = np.zeros((4500, 2))
     infrequent[:, 1] = 1
     drawn = restore_table(schema, encoder.decode(infrequent, profile, rng))["code"]
