@@ -180,12 +180,12 @@ class Generator(nn.Module):
     ) -> None:
         super().__init__()
         n_out = max(s.stop for s in spans)
+        self.n_encoded = n_out
         self.latent_dim = latent_dim
         self.hidden = tuple(hidden)
         self.spans = list(spans)
         self.n_stack = n_stack
         self.net = _mlp(n_stack, latent_dim, self.hidden, n_out, device, generator)
-        numeric = [s.start for s in spans if s.kind == "numeric"]
         blocks = [s for s in spans if s.kind != "numeric"]
         widest = max((b.width for b in blocks), default=1)
         # One-hot blocks gathered into a (n_blocks, widest) index, padded.
@@ -194,17 +194,19 @@ class Generator(nn.Module):
         for k, block in enumerate(blocks):
             index[k, : block.width] = torch.arange(block.start, block.stop)
             valid[k, : block.width] = True
-        # Output = cat(numeric, valid block entries)[..., order].
-        placed = torch.cat([torch.tensor(numeric, dtype=torch.long), index[valid]])
-        order = torch.empty(n_out, dtype=torch.long)
-        order[placed] = torch.arange(n_out)
-        self.register_buffer("numeric_index", torch.tensor(numeric, dtype=torch.long))
-        self.register_buffer("block_index", index)
-        self.register_buffer("block_padding", ~valid)
-        # Integer positions of the valid entries in the flattened blocks: a
-        # boolean mask would need a host sync per step (and defeat CUDA graphs).
-        self.register_buffer("block_entries", valid.flatten().nonzero().squeeze(1))
-        self.register_buffer("order", order)
+        # Index buffers follow from the spans, so they are not saved with the
+        # weights (persistent=False).
+        buffers = {
+            "block_index": index,
+            "block_padding": ~valid,
+            # Integer positions of the valid entries in the flattened blocks (a
+            # boolean mask would need a host sync per step and defeat CUDA
+            # graphs), and the encoded columns they belong to.
+            "block_entries": valid.flatten().nonzero().squeeze(1),
+            "block_columns": index[valid],
+        }
+        for name, value in buffers.items():
+            self.register_buffer(name, value, persistent=False)
         self.to(device)
 
     def forward(
@@ -226,21 +228,88 @@ class Generator(nn.Module):
             ``tanh`` outputs on numeric spans, probabilities on the blocks.
         """
         noise, added = _stacked(noise)
-        raw = self.net(noise)
-        parts = [torch.tanh(raw[..., self.numeric_index])]
-        if self.block_index.numel():
-            logits = raw[..., self.block_index]
-            if generator is not None:
-                uniform = torch.rand(
-                    logits.shape, generator=generator, device=logits.device
-                )
-                logits = logits - torch.log(-torch.log(uniform + _EPS) + _EPS)
-                logits = logits / GUMBEL_TAU
-            logits = logits.masked_fill(self.block_padding, -math.inf)
-            probs = torch.softmax(logits, dim=-1)
-            parts.append(probs.flatten(-2)[..., self.block_entries])
-        out = torch.cat(parts, dim=-1)[..., self.order]
+        out, _ = self.activate(self.net(noise), generator)
         return out.squeeze(0) if added else out
+
+    def activate(
+        self,
+        raw: torch.Tensor,
+        generator: torch.Generator | None,
+        out: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Apply each span's output activation to the last layer's output.
+
+        Parameters
+        ----------
+        raw : Tensor of shape (..., n_encoded)
+            Output of the last linear layer.
+        generator : torch.Generator or None
+            Source of Gumbel noise, as in :meth:`forward`.
+        out : Tensor or None
+            Where to write the rows (no autograd then); ``None`` allocates.
+
+        Returns
+        -------
+        rows : Tensor of shape (..., n_encoded)
+            ``tanh`` of the numeric columns, probabilities on the blocks.
+        probs : Tensor of shape (..., n_blocks, widest) or None
+            The block probabilities, padded (``None`` without blocks); what
+            :meth:`activation_backward` needs.
+        """
+        rows = torch.tanh(raw) if out is None else torch.tanh(raw, out=out)
+        if not self.block_index.numel():
+            return rows, None
+        logits = raw[..., self.block_index]
+        if generator is not None:
+            uniform = torch.rand(
+                logits.shape, generator=generator, device=logits.device
+            )
+            logits = logits - torch.log(-torch.log(uniform + _EPS) + _EPS)
+            logits = logits / GUMBEL_TAU
+        logits = logits.masked_fill(self.block_padding, -math.inf)
+        probs = torch.softmax(logits, dim=-1)
+        entries = probs.flatten(-2)[..., self.block_entries]
+        if out is None:
+            return rows.index_copy(-1, self.block_columns, entries), probs
+        return rows.index_copy_(-1, self.block_columns, entries), probs
+
+    def activation_backward(
+        self,
+        grad: torch.Tensor,
+        rows: torch.Tensor,
+        probs: torch.Tensor | None,
+        gumbel: bool,
+        out: torch.Tensor,
+    ) -> torch.Tensor:
+        """Gradient of :meth:`activate` with respect to its input ``raw``.
+
+        Parameters
+        ----------
+        grad : Tensor of shape (..., n_encoded)
+            Gradient with respect to the activated rows.
+        rows, probs : Tensor
+            What :meth:`activate` returned.
+        gumbel : bool
+            Whether :meth:`activate` drew Gumbel noise (its logits were then
+            divided by the temperature).
+        out : Tensor of shape (..., n_encoded)
+            Where to write the gradient.
+
+        Returns
+        -------
+        Tensor
+            ``out``.
+        """
+        grad_raw = torch.ops.aten.tanh_backward.grad_input(grad, rows, grad_input=out)
+        if probs is None:
+            return grad_raw
+        # Softmax backward per block; the padding has probability 0.
+        block_grad = grad[..., self.block_index]
+        block_grad = probs * (block_grad - (block_grad * probs).sum(-1, keepdim=True))
+        if gumbel:
+            block_grad = block_grad / GUMBEL_TAU
+        entries = block_grad.flatten(-2)[..., self.block_entries]
+        return grad_raw.index_copy_(-1, self.block_columns, entries)
 
     def class_state(self, index: int) -> dict[str, torch.Tensor]:
         """A copy of stacked network ``index``'s weights, as a one-network state.
@@ -273,7 +342,7 @@ class Generator(nn.Module):
         Generator
             On the same device as this module, in eval mode.
         """
-        device = self.order.device
+        device = self.block_index.device
         net = Generator(
             self.latent_dim,
             self.hidden,

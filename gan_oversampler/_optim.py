@@ -23,6 +23,9 @@ import torch
 
 __all__ = ["FlatAdam"]
 
+#: The kernel behind ``torch.optim.Adam(fused=True)``, if this torch has it.
+_FUSED_ADAM = getattr(torch, "_fused_adam_", None)
+
 
 class FlatAdam:
     """Adam whose parameters and gradients live in single flat buffers.
@@ -78,6 +81,11 @@ class FlatAdam:
         self._exp_avg = torch.zeros_like(self.params)
         self._exp_avg_sq = torch.zeros_like(self.params)
         self._steps = 0
+        # Without capturable, torch's fused Adam kernel (where this torch has
+        # one) does the whole update in one call; its step count is a tensor.
+        self._fused = not capturable and _FUSED_ADAM is not None
+        self._step_tensor = torch.zeros((), device=self.params.device)
+        self._one = torch.ones((), device=self.params.device)
         # beta1**t and beta2**t, on the device when capturable.
         self._powers = (
             torch.ones(2, device=self.params.device, dtype=self.params.dtype)
@@ -94,10 +102,31 @@ class FlatAdam:
         """Clear all gradients (in place: they stay views of :attr:`grads`)."""
         self.grads.zero_()
 
-    @torch.no_grad()
     def step(self) -> None:
-        """Take one Adam step with the accumulated gradients."""
+        """Take one Adam step with the accumulated gradients.
+
+        The flat buffers are plain tensors (the parameters are views of them),
+        so the in-place updates need no ``torch.no_grad()``.
+        """
         beta1, beta2 = self.betas
+        if self._fused:
+            self._step_tensor.add_(self._one)  # the kernel reads the count only
+            _FUSED_ADAM(
+                [self.params],
+                [self.grads],
+                [self._exp_avg],
+                [self._exp_avg_sq],
+                [],
+                [self._step_tensor],
+                lr=self.lr,
+                beta1=beta1,
+                beta2=beta2,
+                weight_decay=0.0,
+                eps=self.eps,
+                amsgrad=False,
+                maximize=False,
+            )
+            return
         self._exp_avg.lerp_(self.grads, 1.0 - beta1)
         self._exp_avg_sq.mul_(beta2).addcmul_(self.grads, self.grads, value=1 - beta2)
         if self._powers is not None:

@@ -404,7 +404,11 @@ def load_sampler(cls: type, path: str | os.PathLike) -> Any:
                 device=torch.device("cpu"),
                 generator=torch.Generator().manual_seed(0),
             )
-            net.load_state_dict(spec["state_dict"])
+            # Files written before the index buffers became non-persistent
+            # also hold them; they follow from the spans, so only weights load.
+            net.load_state_dict(
+                {k: v for k, v in spec["state_dict"].items() if k.startswith("net.")}
+            )
             sampler.generators_[label] = net.eval()
             sampler._profiles[label] = _profile_from_state(entry["profile"])
             sampler.history_[label] = _history_from_state(entry["history"])

@@ -28,6 +28,7 @@ from tqdm.auto import tqdm
 from ._encoding import Span
 from ._history import TrainingHistory
 from ._losses import BatchRows, make_loss
+from ._manual_step import ManualBCEStep
 from ._networks import Discriminator, Generator
 from ._optim import FlatAdam
 
@@ -46,6 +47,8 @@ _MIN_IMPROVEMENT = 0.01
 #: ... but never before this many steps.
 MIN_STEPS = 400
 _GENERATION_CHUNK = 65536
+#: On the CPU, train with hand-written gradients (``"bce"`` loss only).
+USE_MANUAL_STEP = True
 #: On CUDA, record a training step as a CUDA graph and replay it ...
 USE_CUDA_GRAPHS = True
 #: ... after this many eager warm-up steps.
@@ -288,7 +291,13 @@ def train_gans(
             acc_real, acc_fake = loss.accuracy(real_scores, fake_scores, batch_rows)
             out.copy_(torch.stack((g_loss, d_loss, acc_real, acc_fake), dim=1))
 
-    run_step = _StepRunner(one_step, stats, generator)
+    if _manual_step_possible(config, device):
+        step_fn = ManualBCEStep(
+            gen, disc, opt_g, opt_d, data, offsets, sizes, batch_rows
+        )
+    else:
+        step_fn = one_step
+    run_step = _StepRunner(step_fn, stats, generator)
     bar = tqdm(total=total_steps, desc=description, disable=not verbose, leave=True)
     step = 0
     while step < total_steps:
@@ -313,6 +322,11 @@ def train_gans(
     bar.close()
     _set_requires_grad(d_params, True)
     return _results(gen, stats, classes)
+
+
+def _manual_step_possible(config: TrainingConfig, device: torch.device) -> bool:
+    """Whether steps run with hand-written gradients (:mod:`._manual_step`)."""
+    return USE_MANUAL_STEP and config.loss == "bce" and device.type == "cpu"
 
 
 def _graphs_possible(device: torch.device) -> bool:
@@ -458,7 +472,7 @@ def generate(
     ndarray of shape (n_samples, n_encoded), float32
         Encoded rows on the host.
     """
-    device = net.numeric_index.device
+    device = net.block_index.device
     chunks = []
     with torch.inference_mode():
         for start in range(0, n_samples, _GENERATION_CHUNK):
@@ -468,5 +482,5 @@ def generate(
             )
             chunks.append(net(noise, generator))
     if not chunks:
-        return np.zeros((0, int(net.order.numel())), dtype=np.float32)
+        return np.zeros((0, net.n_encoded), dtype=np.float32)
     return torch.cat(chunks).cpu().numpy()

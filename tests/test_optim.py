@@ -7,6 +7,7 @@ import copy
 import pytest
 import torch
 
+from gan_oversampler import _optim
 from gan_oversampler._networks import Discriminator
 from gan_oversampler._optim import FlatAdam
 
@@ -23,10 +24,18 @@ def _pair(lr=1e-2, betas=(0.5, 0.999), capturable=False):
     )
 
 
-@pytest.mark.parametrize("capturable", [False, True])
+@pytest.mark.parametrize(
+    "capturable, fused", [(False, True), (False, False), (True, False)]
+)
 @pytest.mark.parametrize("betas", [(0.5, 0.999), (0.9, 0.99)])
-def test_matches_torch_adam(betas, capturable):
+def test_matches_torch_adam(monkeypatch, betas, capturable, fused):
+    """Every mode: torch's fused kernel, the elementwise ops, the capturable ops."""
+    if fused and _optim._FUSED_ADAM is None:  # pragma: no cover - older torch
+        pytest.skip("this torch has no fused Adam kernel")
+    if not fused:
+        monkeypatch.setattr(_optim, "_FUSED_ADAM", None)
     net, opt, reference, ref_opt = _pair(betas=betas, capturable=capturable)
+    assert opt._fused == fused
     x = torch.randn((2, 16, 6), generator=torch.Generator().manual_seed(1))
     for _ in range(30):
         for model, optimiser in ((net, opt), (reference, ref_opt)):

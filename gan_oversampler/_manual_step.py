@@ -1,0 +1,275 @@
+"""The default training step with hand-written gradients, for the CPU.
+
+On a CPU, a training step of these small networks costs more in autograd's
+bookkeeping (recording the graph, then walking it) than in arithmetic. For the
+default ``"bce"`` loss the gradients are short enough to write out:
+
+* the discriminator's loss on a batch of scores ``s`` is the masked mean of
+  ``softplus(-s)`` on real rows and ``softplus(s)`` on synthetic ones, so its
+  gradient is ``sigmoid(±s)`` times the row weights;
+* the generator's loss is the masked mean of ``softplus(-s)`` on its rows,
+  scored by the updated discriminator;
+* each linear layer ``a = h @ W + b`` passes back ``h.T @ g`` to ``W``, the
+  column sums of ``g`` to ``b`` and ``g @ W.T`` to ``h``; LeakyReLU, ``tanh``
+  and the Gumbel-softmax blocks have their closed-form derivatives
+  (:meth:`~._networks.Generator.activation_backward`).
+
+:class:`ManualBCEStep` runs exactly the step of the autograd loop in
+:func:`~._training.train_gans` — the same random draws in the same order, the
+discriminator update before the generator's — and writes the weight gradients
+straight into the optimisers' flat gradient buffers, so nothing needs zeroing.
+Tests check it against autograd step by step.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.nn import functional as F
+
+from ._losses import BatchRows
+from ._networks import _NEGATIVE_SLOPE, Discriminator, Generator
+from ._optim import FlatAdam
+
+__all__ = ["ManualBCEStep"]
+
+_LEAKY_BACKWARD = torch.ops.aten.leaky_relu_backward.grad_input
+
+
+class _Layer:
+    """A stacked linear layer's tensors, looked up once."""
+
+    __slots__ = ("bias", "bias_grad", "n_in", "n_out", "weight", "weight_grad")
+
+    def __init__(self, module: torch.nn.Module) -> None:
+        self.weight, self.bias = module.weight.detach(), module.bias.detach()
+        self.n_in, self.n_out = self.weight.shape[1:]
+        # Views into FlatAdam's gradient buffer: written in place, never zeroed.
+        self.weight_grad, self.bias_grad = module.weight.grad, module.bias.grad
+
+
+def _narrow(width: int) -> bool:
+    """Whether a product with ``width`` output columns runs faster transposed.
+
+    Matrix products with fewer than 16 output columns (a 10-column table's
+    rows, a discriminator's single score) take several times longer on the
+    CPU than the same product computed transposed, with many output columns.
+    """
+    return width < _NARROW
+
+
+#: Output widths below this are computed as transposed products.
+_NARROW = 16
+
+
+class _Pass:
+    """Forward and backward passes of a stacked MLP over a fixed input buffer.
+
+    Every activation and gradient has a buffer allocated once: fresh tensors of
+    a few hundred kilobytes per step (twenty stacked classes) would be fresh
+    memory, and page faults, every step. A layer with a narrow output (see
+    :func:`_narrow`) keeps its output transposed in memory; the views handed
+    on have the usual shape either way.
+
+    Parameters
+    ----------
+    layers : list of _Layer
+        The network's linear layers; LeakyReLU follows all but the last.
+    inputs : Tensor of shape (n_stack, n, n_in)
+        The buffer the pass reads; fill it before :meth:`forward`.
+    """
+
+    def __init__(self, layers: list[_Layer], inputs: torch.Tensor) -> None:
+        self.layers = layers
+        n_stack, n, _ = inputs.shape
+
+        def buffer(width: int) -> torch.Tensor:
+            """A (n_stack, n, width) buffer, stored transposed when narrow."""
+            if _narrow(width):
+                return inputs.new_empty((n_stack, width, n)).mT
+            return inputs.new_empty((n_stack, n, width))
+
+        # Layer i reads layer_inputs[i] and writes outputs[i].
+        self.outputs = [buffer(layer.n_out) for layer in layers]
+        self.layer_inputs = [inputs, *self.outputs[:-1]]
+        # Gradients with respect to each layer's input.
+        self.grads = [buffer(layer.n_in) for layer in layers]
+        # Narrow weight gradients are computed transposed, then copied.
+        self.weight_grads_t = [
+            inputs.new_empty((n_stack, layer.n_out, layer.n_in))
+            if _narrow(layer.n_out) and layer.n_out > 1
+            else None
+            for layer in layers
+        ]
+
+    def forward(self) -> torch.Tensor:
+        """Run the network on the input buffer; return the last layer's output."""
+        x = self.layer_inputs[0]
+        for i, (layer, out) in enumerate(zip(self.layers, self.outputs, strict=True)):
+            if _narrow(layer.n_out):  # out.T = W.T @ x.T
+                torch.baddbmm(layer.bias.mT, layer.weight.mT, x.mT, out=out.mT)
+            else:
+                torch.baddbmm(layer.bias, x, layer.weight, out=out)
+            x = out
+            if i < len(self.layers) - 1:
+                torch.nn.functional.leaky_relu_(x, _NEGATIVE_SLOPE)
+        return x
+
+    def backward(
+        self, grad: torch.Tensor, *, weights: bool, to_input: bool
+    ) -> torch.Tensor | None:
+        """Back-propagate ``grad``, the gradient w.r.t. the last output.
+
+        ``weights`` writes the parameter gradients into the optimiser's
+        buffer; ``to_input`` returns the gradient with respect to the input
+        buffer (in a buffer of this pass, valid until the next call).
+        """
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer, x = self.layers[i], self.layer_inputs[i]
+            if weights:
+                self._weight_grad(i, layer, x, grad)
+                torch.sum(grad, dim=1, keepdim=True, out=layer.bias_grad)
+            if i == 0 and not to_input:
+                return None
+            below = self.grads[i]
+            if layer.n_out == 1:  # an outer product
+                torch.mul(grad, layer.weight.mT, out=below)
+            elif _narrow(layer.n_in):  # below.T = W @ grad.T
+                torch.bmm(layer.weight, grad.mT, out=below.mT)
+            else:
+                torch.bmm(grad, layer.weight.mT, out=below)
+            if i == 0:
+                return below
+            # x is the LeakyReLU output of layer i - 1, of the same sign as
+            # its pre-activation.
+            grad = _LEAKY_BACKWARD(below, x, _NEGATIVE_SLOPE, True, grad_input=below)
+        return None  # pragma: no cover - layers is never empty
+
+    def _weight_grad(
+        self, i: int, layer: _Layer, x: torch.Tensor, grad: torch.Tensor
+    ) -> None:
+        if layer.n_out == 1:  # (n_in, 1) has the memory layout of (1, n_in)
+            n_stack = layer.weight_grad.shape[0]
+            torch.bmm(grad.mT, x, out=layer.weight_grad.view(n_stack, 1, layer.n_in))
+        elif self.weight_grads_t[i] is not None:
+            layer.weight_grad.copy_(
+                torch.bmm(grad.mT, x, out=self.weight_grads_t[i]).mT
+            )
+        else:
+            torch.bmm(x.mT, grad, out=layer.weight_grad)
+
+
+class ManualBCEStep:
+    """One discriminator and one generator update with the ``"bce"`` loss.
+
+    Parameters
+    ----------
+    gen : Generator
+        Stacked generators, optimised by ``opt_g``.
+    disc : Discriminator
+        Stacked discriminators, optimised by ``opt_d``.
+    opt_g, opt_d : FlatAdam
+        Their optimisers (the gradients must be views of their flat buffers).
+    data : Tensor of shape (n_rows, n_encoded)
+        Every class's encoded rows, one class after another.
+    offsets : Tensor of shape (n_stack, 1)
+        First row of each class in ``data``.
+    sizes : Tensor of shape (n_stack, 1), float
+        Rows of each class.
+    rows : BatchRows
+        Which rows of the stacked batch count.
+    """
+
+    def __init__(
+        self,
+        gen: Generator,
+        disc: Discriminator,
+        opt_g: FlatAdam,
+        opt_d: FlatAdam,
+        data: torch.Tensor,
+        offsets: torch.Tensor,
+        sizes: torch.Tensor,
+        rows: BatchRows,
+    ) -> None:
+        self.gen, self.opt_g, self.opt_d = gen, opt_g, opt_d
+        self.data, self.offsets, self.sizes = data, offsets, sizes
+        n_stack, width = rows.mask.shape
+        n_encoded = data.shape[1]
+        like = {"device": data.device, "dtype": data.dtype}
+        self.shape = (n_stack, width)
+        self.draw = torch.empty((n_stack, width), **like)
+        self.real = torch.empty((n_stack * width, n_encoded), **like)
+        self.fake = torch.empty((n_stack, width, n_encoded), **like)
+        self.both = torch.empty((n_stack, 2 * width, n_encoded), **like)
+        self.grad_raw = torch.empty_like(self.fake)
+        noise = torch.empty((n_stack, width, gen.latent_dim), **like)
+        g_layers = [_Layer(m) for m in gen.net if hasattr(m, "weight")]
+        d_layers = [_Layer(m) for m in disc.net if hasattr(m, "weight")]
+        self.g_pass = _Pass(g_layers, noise)
+        self.d_pass = _Pass(d_layers, self.both)  # real and fake rows
+        self.d_fake_pass = _Pass(d_layers, self.fake)
+
+        weight = rows.mask / rows.count.unsqueeze(1)  # d(mean)/d(value)
+        # Discriminator scores come as (real | fake); z = sign * score is the
+        # argument of softplus in its loss, and a row is right when z < 0.
+        self.sign = torch.cat((-torch.ones_like(weight), torch.ones_like(weight)), 1)
+        self.d_grad_weight = self.sign * torch.cat((weight, weight), 1)
+        self.g_grad_weight = -weight
+        # Statistics in one product: the terms (softplus(-fake scores) |
+        # softplus(z) | z < 0) of each class, times a (5 width, 4) matrix of
+        # 0/1 row masks, divided by the row counts (in that order, as in
+        # BatchRows.mean, so that an accuracy never exceeds 1), give (g_loss,
+        # d_loss, accuracy real, accuracy fake).
+        mask, zero = rows.mask, torch.zeros_like(rows.mask)
+        self.stat_masks = torch.stack(
+            (
+                torch.cat((mask, zero, zero, zero, zero), 1),
+                torch.cat((zero, mask, mask, zero, zero), 1),
+                torch.cat((zero, zero, zero, mask, zero), 1),
+                torch.cat((zero, zero, zero, zero, mask), 1),
+            ),
+            dim=2,
+        )
+        self.count = rows.count.view(n_stack, 1, 1)
+
+    def __call__(self, out: torch.Tensor, rng: torch.Generator) -> None:
+        """Take one step; write (g_loss, d_loss, acc_real, acc_fake) into ``out``.
+
+        No tensor here requires gradients (the layers hold detached weights),
+        so nothing is recorded for autograd.
+
+        Parameters
+        ----------
+        out : Tensor of shape (n_stack, 4), contiguous
+            Receives the step's statistics, per class.
+        rng : torch.Generator
+            Source of the batch, the noise and the Gumbel noise; drawn from in
+            the same order as the autograd step.
+        """
+        n_stack, width = self.shape
+        index = self.offsets + (self.draw.uniform_(generator=rng) * self.sizes).long()
+        torch.index_select(self.data, 0, index.view(-1), out=self.real)
+        self.g_pass.layer_inputs[0].normal_(generator=rng)
+        fake, probs = self.gen.activate(self.g_pass.forward(), rng, out=self.fake)
+
+        # Discriminator: real and fake rows in one pass, then its update.
+        torch.cat((self.real.view(n_stack, width, -1), fake), dim=1, out=self.both)
+        z = self.d_pass.forward().view(n_stack, 2 * width) * self.sign
+        grad = torch.sigmoid(z).mul_(self.d_grad_weight)
+        self.d_pass.backward(grad.unsqueeze(-1), weights=True, to_input=False)
+        self.opt_d.step()
+
+        # Generator: through the updated discriminator, down to the noise.
+        flipped = self.d_fake_pass.forward().view(n_stack, width).neg()
+        grad = torch.sigmoid(flipped).mul_(self.g_grad_weight)
+        grad_fake = self.d_fake_pass.backward(
+            grad.unsqueeze(-1), weights=False, to_input=True
+        )
+        grad_raw = self.gen.activation_backward(
+            grad_fake, fake, probs, gumbel=True, out=self.grad_raw
+        )
+        self.g_pass.backward(grad_raw, weights=True, to_input=False)
+        self.opt_g.step()
+
+        terms = torch.cat((F.softplus(torch.cat((flipped, z), 1)), z < 0), 1)
+        stats = out.unsqueeze(1)
+        torch.bmm(terms.unsqueeze(1), self.stat_masks, out=stats).div_(self.count)
