@@ -7,6 +7,8 @@ one fit) and prints one line; a Markdown table is written at the end.
     python benchmarks/speed.py --quick      # a smaller grid
     python benchmarks/speed.py --ctgan      # add CTGAN where it is importable
     python benchmarks/speed.py --device cuda  # train on a GPU
+    python benchmarks/speed.py --repeat 3   # each case 3 times; the fastest counts
+    python benchmarks/speed.py --autograd   # CPU steps through autograd, to compare
 
 Grids (minority class sizes are rows of the class that gets a GAN; the
 majority class has twice as many rows, or 2,000 when that is larger):
@@ -16,7 +18,12 @@ majority class has twice as many rows, or 2,000 when that is larger):
 * columns: 10, 100 and 500 encoded columns (numeric, and 50 categorical columns
   of 10 levels for 500);
 * classes: 1, 5 and 20 minority classes of 200 rows x 10 columns;
-* threads: torch intra-op threads 1 vs 2 on the 1k x 20 case (CPU only).
+* threads: torch intra-op threads 1 vs 2 on the 1k x 20 case and on twenty
+  classes (CPU only).
+
+On a shared machine wall times vary from run to run; ``--repeat N`` runs each
+case N times (each in a fresh process) and reports the fastest, with the
+slowest beside it.
 
 With ``--device cuda`` the GAN trains on the GPU and the peak GPU memory is
 reported too; the fit includes copying the data there and the rows back.
@@ -46,7 +53,8 @@ X = pd.DataFrame(rng.normal(size=(len(y), width)) + 0.3 * y[:, None],
 for j in range(n_cat):
     X[f"c{j}"] = pd.Categorical(rng.integers(0, 10, len(y)).astype(str))
 if spec["method"] == "gan":
-    from gan_oversampler import GANOverSampler
+    from gan_oversampler import GANOverSampler, _training
+    _training.USE_MANUAL_STEP = not spec["autograd"]
     device = spec["device"]
     sampler = GANOverSampler(
         random_state=0, early_stopping=spec["early_stopping"], device=device
@@ -93,7 +101,9 @@ def _run(spec: dict) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _grid(quick: bool, ctgan: bool, device: str) -> list[tuple[str, dict]]:
+def _grid(
+    quick: bool, ctgan: bool, device: str, autograd: bool = False
+) -> list[tuple[str, dict]]:
     base = {
         "device": device,
         "rows": 1000,
@@ -103,6 +113,7 @@ def _grid(quick: bool, ctgan: bool, device: str) -> list[tuple[str, dict]]:
         "threads": 1,
         "early_stopping": False,
         "method": "gan",
+        "autograd": autograd,
     }
     rows = [1000, 10_000] if quick else [1000, 10_000, 100_000]
     grid = [(f"rows={n}", {**base, "rows": n}) for n in rows]
@@ -127,6 +138,13 @@ def _grid(quick: bool, ctgan: bool, device: str) -> list[tuple[str, dict]]:
     ]
     if device == "cpu":
         grid += [("threads=2", {**base, "threads": 2})]
+        if not quick:
+            grid.append(
+                (
+                    "classes=20 threads=2",
+                    {**base, "rows": 200, "numeric": 10, "classes": 20, "threads": 2},
+                )
+            )
     if ctgan:
         grid += [
             ("CTGAN rows=1000", {**base, "method": "ctgan"}),
@@ -146,31 +164,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--device", default="cpu", help="device for the GAN: cpu (default) or cuda"
     )
+    parser.add_argument(
+        "--autograd",
+        action="store_true",
+        help="CPU steps through autograd instead of the hand-written gradients "
+        "(the training step before they existed), for comparison",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per case; the fastest counts"
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args(argv)
     lines = [
-        f"device: {args.device}",
+        f"device: {args.device}; fastest of {args.repeat} run(s) per case"
+        + ("; autograd steps" if args.autograd else ""),
         "",
-        "| case | seconds | peak MB | GPU MB | steps/class | encoded cols | ms/step |",
-        "|---|---|---|---|---|---|---|",
+        "| case | seconds | slowest | peak MB | GPU MB | steps/class | encoded cols "
+        "| ms/step |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     started = time.perf_counter()
-    for name, spec in _grid(args.quick, args.ctgan, args.device):
-        result = _run(spec)
-        if "error" in result:
-            print(f"{name:28s} error: {result['error']}", flush=True)
-            lines.append(f"| {name} | error | | | | | |")
+    for name, spec in _grid(args.quick, args.ctgan, args.device, args.autograd):
+        runs = [_run(spec) for _ in range(max(1, args.repeat))]
+        failed = [r for r in runs if "error" in r]
+        if failed:
+            print(f"{name:28s} error: {failed[0]['error']}", flush=True)
+            lines.append(f"| {name} | error | | | | | | |")
             continue
+        result = min(runs, key=lambda r: r["seconds"])
+        slowest = max(r["seconds"] for r in runs)
         per_step = 1000 * result["seconds"] / result["steps"] / spec["classes"]
         print(
-            f"{name:28s} {result['seconds']:7.2f} s  peak {result['peak_mb']:6.0f} MB"
+            f"{name:28s} {result['seconds']:7.2f} s (slowest {slowest:6.2f})"
+            f"  peak {result['peak_mb']:6.0f} MB"
             f"  GPU {result.get('gpu_mb', 0.0):6.0f} MB"
             f"  steps/class {result['steps']:6.0f}  encoded {result['encoded']}"
             f"  {per_step:.3f} ms/step/class",
             flush=True,
         )
         lines.append(
-            f"| {name} | {result['seconds']:.2f} | {result['peak_mb']:.0f} | "
+            f"| {name} | {result['seconds']:.2f} | {slowest:.2f} | "
+            f"{result['peak_mb']:.0f} | "
             f"{result.get('gpu_mb', 0.0):.0f} | "
             f"{result['steps']:.0f} | {result['encoded']} | {per_step:.3f} |"
         )

@@ -259,19 +259,33 @@ class Generator(nn.Module):
         rows = torch.tanh(raw) if out is None else torch.tanh(raw, out=out)
         if not self.block_index.numel():
             return rows, None
-        logits = raw[..., self.block_index]
+        # Without autograd (out given), the fresh logits are updated in place.
+        in_place = out is not None
+        logits = self._blocks(raw)
         if generator is not None:
             uniform = torch.rand(
                 logits.shape, generator=generator, device=logits.device
             )
-            logits = logits - torch.log(-torch.log(uniform + _EPS) + _EPS)
-            logits = logits / GUMBEL_TAU
-        logits = logits.masked_fill(self.block_padding, -math.inf)
+            # Gumbel noise -log(-log(u + eps) + eps), computed in place in u.
+            gumbel = uniform.add_(_EPS).log_().neg_().add_(_EPS).log_()
+            if in_place:
+                logits.sub_(gumbel).div_(GUMBEL_TAU)
+            else:
+                logits = (logits - gumbel) / GUMBEL_TAU
+        if in_place:
+            logits.masked_fill_(self.block_padding, -math.inf)
+        else:
+            logits = logits.masked_fill(self.block_padding, -math.inf)
         probs = torch.softmax(logits, dim=-1)
-        entries = probs.flatten(-2)[..., self.block_entries]
+        entries = probs.flatten(-2).index_select(-1, self.block_entries)
         if out is None:
             return rows.index_copy(-1, self.block_columns, entries), probs
         return rows.index_copy_(-1, self.block_columns, entries), probs
+
+    def _blocks(self, values: torch.Tensor) -> torch.Tensor:
+        """Gather ``(..., n_encoded)`` into padded ``(..., n_blocks, widest)``."""
+        gathered = values.index_select(-1, self.block_index.view(-1))
+        return gathered.view(*values.shape[:-1], *self.block_index.shape)
 
     def activation_backward(
         self,
@@ -303,12 +317,14 @@ class Generator(nn.Module):
         grad_raw = torch.ops.aten.tanh_backward.grad_input(grad, rows, grad_input=out)
         if probs is None:
             return grad_raw
-        # Softmax backward per block; the padding has probability 0.
-        block_grad = grad[..., self.block_index]
-        block_grad = probs * (block_grad - (block_grad * probs).sum(-1, keepdim=True))
+        # Softmax backward per block, in place in the gathered gradient; the
+        # padding has probability 0.
+        block_grad = self._blocks(grad)
+        dot = (block_grad * probs).sum(-1, keepdim=True)
+        block_grad.sub_(dot).mul_(probs)
         if gumbel:
-            block_grad = block_grad / GUMBEL_TAU
-        entries = block_grad.flatten(-2)[..., self.block_entries]
+            block_grad.div_(GUMBEL_TAU)
+        entries = block_grad.flatten(-2).index_select(-1, self.block_entries)
         return grad_raw.index_copy_(-1, self.block_columns, entries)
 
     def class_state(self, index: int) -> dict[str, torch.Tensor]:
