@@ -9,6 +9,7 @@ one fit) and prints one line; a Markdown table is written at the end.
     python benchmarks/speed.py --device cuda  # train on a GPU
     python benchmarks/speed.py --repeat 3   # each case 3 times; the fastest counts
     python benchmarks/speed.py --autograd   # CPU steps through autograd, to compare
+    python benchmarks/speed.py --only classes=1 classes=20  # some cases only
 
 Grids (minority class sizes are rows of the class that gets a GAN; the
 majority class has twice as many rows, or 2,000 when that is larger):
@@ -18,8 +19,8 @@ majority class has twice as many rows, or 2,000 when that is larger):
 * columns: 10, 100 and 500 encoded columns (numeric, and 50 categorical columns
   of 10 levels for 500);
 * classes: 1, 5 and 20 minority classes of 200 rows x 10 columns;
-* threads: torch intra-op threads 1 vs 2 on the 1k x 20 case and on twenty
-  classes (CPU only).
+* threads: torch intra-op threads 1 vs 2 on the 1k x 20 case and on one and
+  twenty classes (CPU only).
 
 On a shared machine wall times vary from run to run; ``--repeat N`` runs each
 case N times (each in a fresh process) and reports the fastest, with the
@@ -139,12 +140,13 @@ def _grid(
     if device == "cpu":
         grid += [("threads=2", {**base, "threads": 2})]
         if not quick:
-            grid.append(
+            grid += [
                 (
-                    "classes=20 threads=2",
-                    {**base, "rows": 200, "numeric": 10, "classes": 20, "threads": 2},
+                    f"classes={k} threads=2",
+                    {**base, "rows": 200, "numeric": 10, "classes": k, "threads": 2},
                 )
-            )
+                for k in (1, 20)
+            ]
     if ctgan:
         grid += [
             ("CTGAN rows=1000", {**base, "method": "ctgan"}),
@@ -173,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per case; the fastest counts"
     )
+    parser.add_argument(
+        "--only", nargs="+", metavar="CASE", help="run only these cases (names)"
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args(argv)
     lines = [
@@ -185,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     started = time.perf_counter()
     for name, spec in _grid(args.quick, args.ctgan, args.device, args.autograd):
+        if args.only and name not in args.only:
+            continue
         runs = [_run(spec) for _ in range(max(1, args.repeat))]
         failed = [r for r in runs if "error" in r]
         if failed:
