@@ -194,8 +194,11 @@ class Generator(nn.Module):
         for k, block in enumerate(blocks):
             index[k, : block.width] = torch.arange(block.start, block.stop)
             valid[k, : block.width] = True
-        # Index buffers follow from the spans, so they are not saved with the
-        # weights (persistent=False).
+        # The padded blocks are laid out (widest, n_blocks): a softmax over the
+        # second-to-last dimension is several times faster on the CPU than one
+        # over a short last dimension. Index buffers follow from the spans, so
+        # they are not saved with the weights (persistent=False).
+        index, valid = index.T.contiguous(), valid.T.contiguous()
         buffers = {
             "block_index": index,
             "block_padding": ~valid,
@@ -252,7 +255,7 @@ class Generator(nn.Module):
         -------
         rows : Tensor of shape (..., n_encoded)
             ``tanh`` of the numeric columns, probabilities on the blocks.
-        probs : Tensor of shape (..., n_blocks, widest) or None
+        probs : Tensor of shape (..., widest, n_blocks) or None
             The block probabilities, padded (``None`` without blocks); what
             :meth:`activation_backward` needs.
         """
@@ -263,11 +266,14 @@ class Generator(nn.Module):
         in_place = out is not None
         logits = self._blocks(raw)
         if generator is not None:
+            # Drawn (n_blocks, widest) per row, block after block.
             uniform = torch.rand(
-                logits.shape, generator=generator, device=logits.device
+                (*logits.shape[:-2], *logits.shape[:-3:-1]),
+                generator=generator,
+                device=logits.device,
             )
             # Gumbel noise -log(-log(u + eps) + eps), computed in place in u.
-            gumbel = uniform.add_(_EPS).log_().neg_().add_(_EPS).log_()
+            gumbel = uniform.add_(_EPS).log_().neg_().add_(_EPS).log_().mT
             if in_place:
                 logits.sub_(gumbel).div_(GUMBEL_TAU)
             else:
@@ -276,15 +282,16 @@ class Generator(nn.Module):
             logits.masked_fill_(self.block_padding, -math.inf)
         else:
             logits = logits.masked_fill(self.block_padding, -math.inf)
-        probs = torch.softmax(logits, dim=-1)
+        probs = torch.softmax(logits, dim=-2)
         entries = probs.flatten(-2).index_select(-1, self.block_entries)
         if out is None:
             return rows.index_copy(-1, self.block_columns, entries), probs
         return rows.index_copy_(-1, self.block_columns, entries), probs
 
     def _blocks(self, values: torch.Tensor) -> torch.Tensor:
-        """Gather ``(..., n_encoded)`` into padded ``(..., n_blocks, widest)``."""
-        gathered = values.index_select(-1, self.block_index.view(-1))
+        """Gather ``(..., n_encoded)`` into padded ``(..., widest, n_blocks)``."""
+        index = self.block_index.view(-1).expand(*values.shape[:-1], -1)
+        gathered = torch.gather(values, -1, index)
         return gathered.view(*values.shape[:-1], *self.block_index.shape)
 
     def activation_backward(
@@ -320,7 +327,7 @@ class Generator(nn.Module):
         # Softmax backward per block, in place in the gathered gradient; the
         # padding has probability 0.
         block_grad = self._blocks(grad)
-        dot = (block_grad * probs).sum(-1, keepdim=True)
+        dot = (block_grad * probs).sum(-2, keepdim=True)
         block_grad.sub_(dot).mul_(probs)
         if gumbel:
             block_grad.div_(GUMBEL_TAU)
