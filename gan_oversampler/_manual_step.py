@@ -38,35 +38,47 @@ _LEAKY_BACKWARD = torch.ops.aten.leaky_relu_backward.grad_input
 class _Layer:
     """A stacked linear layer's tensors, looked up once."""
 
-    __slots__ = ("bias", "bias_grad", "n_in", "n_out", "weight", "weight_grad")
+    __slots__ = (
+        "bias",
+        "bias_grad",
+        "bias_t",
+        "n_in",
+        "n_out",
+        "weight",
+        "weight_grad",
+        "weight_t",
+    )
 
     def __init__(self, module: torch.nn.Module) -> None:
         self.weight, self.bias = module.weight.detach(), module.bias.detach()
+        # Transposed views, made once (each view costs as much as a tiny op).
+        self.weight_t, self.bias_t = self.weight.mT, self.bias.mT
         self.n_in, self.n_out = self.weight.shape[1:]
         # Views into FlatAdam's gradient buffer: written in place, never zeroed.
         self.weight_grad, self.bias_grad = module.weight.grad, module.bias.grad
-
-
-def _narrow(width: int) -> bool:
-    """Whether a product with ``width`` output columns runs faster transposed.
-
-    Matrix products with fewer than 16 output columns (a 10-column table's
-    rows, a discriminator's single score) take several times longer on the
-    CPU than the same product computed transposed, with many output columns.
-    """
-    return width < _NARROW
 
 
 #: Output widths below this are computed as transposed products.
 _NARROW = 16
 
 
+def _narrow(width: int) -> bool:
+    """Whether a product with ``width`` output columns runs faster transposed.
+
+    Matrix products with fewer than 16 output columns (a 10-column table's
+    rows, a discriminator's single score) took up to six times longer on the
+    CPU than the same product computed transposed, with many output columns.
+    """
+    return width < _NARROW
+
+
 class _Pass:
     """Forward and backward passes of a stacked MLP over a fixed input buffer.
 
-    Every activation and gradient has a buffer allocated once: fresh tensors of
-    a few hundred kilobytes per step (twenty stacked classes) would be fresh
-    memory, and page faults, every step. A layer with a narrow output (see
+    Every activation and gradient has a buffer allocated once: with fresh
+    tensors of a few hundred kilobytes every step (twenty stacked classes), the
+    elementwise operations on them measured up to eight times slower, as new
+    memory was faulted in. A layer with a narrow output (see
     :func:`_narrow`) keeps its output transposed in memory; the views handed
     on have the usual shape either way.
 
@@ -88,11 +100,15 @@ class _Pass:
                 return inputs.new_empty((n_stack, width, n)).mT
             return inputs.new_empty((n_stack, n, width))
 
-        # Layer i reads layer_inputs[i] and writes outputs[i].
+        # Layer i reads layer_inputs[i] and writes outputs[i]; gradients with
+        # respect to each layer's input go to grads[i]. The *_t lists hold
+        # their transposed views.
         self.outputs = [buffer(layer.n_out) for layer in layers]
         self.layer_inputs = [inputs, *self.outputs[:-1]]
-        # Gradients with respect to each layer's input.
         self.grads = [buffer(layer.n_in) for layer in layers]
+        self.outputs_t = [x.mT for x in self.outputs]
+        self.layer_inputs_t = [x.mT for x in self.layer_inputs]
+        self.grads_t = [x.mT for x in self.grads]
         # Narrow weight gradients are computed transposed, then copied.
         self.weight_grads_t = [
             inputs.new_empty((n_stack, layer.n_out, layer.n_in))
@@ -100,19 +116,28 @@ class _Pass:
             else None
             for layer in layers
         ]
+        self.weight_grads_t_t = [
+            None if x is None else x.mT for x in self.weight_grads_t
+        ]
 
     def forward(self) -> torch.Tensor:
         """Run the network on the input buffer; return the last layer's output."""
-        x = self.layer_inputs[0]
-        for i, (layer, out) in enumerate(zip(self.layers, self.outputs, strict=True)):
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
             if _narrow(layer.n_out):  # out.T = W.T @ x.T
-                torch.baddbmm(layer.bias.mT, layer.weight.mT, x.mT, out=out.mT)
+                torch.baddbmm(
+                    layer.bias_t,
+                    layer.weight_t,
+                    self.layer_inputs_t[i],
+                    out=self.outputs_t[i],
+                )
             else:
-                torch.baddbmm(layer.bias, x, layer.weight, out=out)
-            x = out
-            if i < len(self.layers) - 1:
-                torch.nn.functional.leaky_relu_(x, _NEGATIVE_SLOPE)
-        return x
+                torch.baddbmm(
+                    layer.bias, self.layer_inputs[i], layer.weight, out=self.outputs[i]
+                )
+            if i < last:
+                torch.nn.functional.leaky_relu_(self.outputs[i], _NEGATIVE_SLOPE)
+        return self.outputs[last]
 
     def backward(
         self, grad: torch.Tensor, *, weights: bool, to_input: bool
@@ -123,39 +148,43 @@ class _Pass:
         buffer; ``to_input`` returns the gradient with respect to the input
         buffer (in a buffer of this pass, valid until the next call).
         """
+        grad_t = grad.mT
         for i in range(len(self.layers) - 1, -1, -1):
-            layer, x = self.layers[i], self.layer_inputs[i]
+            layer = self.layers[i]
             if weights:
-                self._weight_grad(i, layer, x, grad)
+                self._weight_grad(i, layer, grad, grad_t)
                 torch.sum(grad, dim=1, keepdim=True, out=layer.bias_grad)
             if i == 0 and not to_input:
                 return None
             below = self.grads[i]
             if layer.n_out == 1:  # an outer product
-                torch.mul(grad, layer.weight.mT, out=below)
+                torch.mul(grad, layer.weight_t, out=below)
             elif _narrow(layer.n_in):  # below.T = W @ grad.T
-                torch.bmm(layer.weight, grad.mT, out=below.mT)
+                torch.bmm(layer.weight, grad_t, out=self.grads_t[i])
             else:
-                torch.bmm(grad, layer.weight.mT, out=below)
+                torch.bmm(grad, layer.weight_t, out=below)
             if i == 0:
                 return below
-            # x is the LeakyReLU output of layer i - 1, of the same sign as
-            # its pre-activation.
-            grad = _LEAKY_BACKWARD(below, x, _NEGATIVE_SLOPE, True, grad_input=below)
+            # layer_inputs[i] is the LeakyReLU output of layer i - 1, of the
+            # same sign as its pre-activation.
+            grad = _LEAKY_BACKWARD(
+                below, self.layer_inputs[i], _NEGATIVE_SLOPE, True, grad_input=below
+            )
+            grad_t = self.grads_t[i]
         return None  # pragma: no cover - layers is never empty
 
     def _weight_grad(
-        self, i: int, layer: _Layer, x: torch.Tensor, grad: torch.Tensor
+        self, i: int, layer: _Layer, grad: torch.Tensor, grad_t: torch.Tensor
     ) -> None:
+        x = self.layer_inputs[i]
         if layer.n_out == 1:  # (n_in, 1) has the memory layout of (1, n_in)
             n_stack = layer.weight_grad.shape[0]
-            torch.bmm(grad.mT, x, out=layer.weight_grad.view(n_stack, 1, layer.n_in))
+            torch.bmm(grad_t, x, out=layer.weight_grad.view(n_stack, 1, layer.n_in))
         elif self.weight_grads_t[i] is not None:
-            layer.weight_grad.copy_(
-                torch.bmm(grad.mT, x, out=self.weight_grads_t[i]).mT
-            )
+            torch.bmm(grad_t, x, out=self.weight_grads_t[i])
+            layer.weight_grad.copy_(self.weight_grads_t_t[i])
         else:
-            torch.bmm(x.mT, grad, out=layer.weight_grad)
+            torch.bmm(self.layer_inputs_t[i], grad, out=layer.weight_grad)
 
 
 class ManualBCEStep:
@@ -207,6 +236,16 @@ class ManualBCEStep:
         self.g_pass = _Pass(g_layers, noise)
         self.d_pass = _Pass(d_layers, self.both)  # real and fake rows
         self.d_fake_pass = _Pass(d_layers, self.fake)
+        # Step buffers, and views of them made once.
+        self.noise = noise
+        self.index = torch.empty((n_stack, width), dtype=torch.long, device=data.device)
+        self.real_rows = self.real.view(n_stack, width, n_encoded)
+        self.scores = self.d_pass.outputs[-1].view(n_stack, 2 * width)
+        self.fake_scores = self.d_fake_pass.outputs[-1].view(n_stack, width)
+        self.z = torch.empty((n_stack, 2 * width), **like)
+        self.flipped = torch.empty((n_stack, width), **like)
+        self.d_grad = torch.empty((n_stack, 2 * width, 1), **like)
+        self.g_grad = torch.empty((n_stack, width, 1), **like)
 
         weight = rows.mask / rows.count.unsqueeze(1)  # d(mean)/d(value)
         # Discriminator scores come as (real | fake); z = sign * score is the
@@ -245,31 +284,34 @@ class ManualBCEStep:
             Source of the batch, the noise and the Gumbel noise; drawn from in
             the same order as the autograd step.
         """
-        n_stack, width = self.shape
-        index = self.offsets + (self.draw.uniform_(generator=rng) * self.sizes).long()
-        torch.index_select(self.data, 0, index.view(-1), out=self.real)
-        self.g_pass.layer_inputs[0].normal_(generator=rng)
+        # The batch: uniform draws scaled to row numbers (truncated, as
+        # .long() does), offset to each class's rows.
+        draw = self.draw.uniform_(generator=rng).mul_(self.sizes)
+        self.index.copy_(draw).add_(self.offsets)
+        torch.index_select(self.data, 0, self.index.view(-1), out=self.real)
+        self.noise.normal_(generator=rng)
         fake, probs = self.gen.activate(self.g_pass.forward(), rng, out=self.fake)
 
         # Discriminator: real and fake rows in one pass, then its update.
-        torch.cat((self.real.view(n_stack, width, -1), fake), dim=1, out=self.both)
-        z = self.d_pass.forward().view(n_stack, 2 * width) * self.sign
-        grad = torch.sigmoid(z).mul_(self.d_grad_weight)
-        self.d_pass.backward(grad.unsqueeze(-1), weights=True, to_input=False)
+        torch.cat((self.real_rows, fake), dim=1, out=self.both)
+        self.d_pass.forward()
+        torch.mul(self.scores, self.sign, out=self.z)
+        torch.sigmoid(self.z, out=self.d_grad[..., 0]).mul_(self.d_grad_weight)
+        self.d_pass.backward(self.d_grad, weights=True, to_input=False)
         self.opt_d.step()
 
         # Generator: through the updated discriminator, down to the noise.
-        flipped = self.d_fake_pass.forward().view(n_stack, width).neg()
-        grad = torch.sigmoid(flipped).mul_(self.g_grad_weight)
-        grad_fake = self.d_fake_pass.backward(
-            grad.unsqueeze(-1), weights=False, to_input=True
-        )
+        self.d_fake_pass.forward()
+        torch.neg(self.fake_scores, out=self.flipped)
+        torch.sigmoid(self.flipped, out=self.g_grad[..., 0]).mul_(self.g_grad_weight)
+        grad_fake = self.d_fake_pass.backward(self.g_grad, weights=False, to_input=True)
         grad_raw = self.gen.activation_backward(
             grad_fake, fake, probs, gumbel=True, out=self.grad_raw
         )
         self.g_pass.backward(grad_raw, weights=True, to_input=False)
         self.opt_g.step()
 
+        z, flipped = self.z, self.flipped
         terms = torch.cat((F.softplus(torch.cat((flipped, z), 1)), z < 0), 1)
         stats = out.unsqueeze(1)
         torch.bmm(terms.unsqueeze(1), self.stat_masks, out=stats).div_(self.count)
