@@ -14,9 +14,9 @@ the device and are copied to the host once, at the end (and every 100 steps
 when a progress bar is shown or early stopping evaluates). Both networks are
 optimised by :class:`~._optim.FlatAdam`. On the CPU, the default ``"bce"``
 loss trains with hand-written gradients (:class:`~._manual_step.ManualBCEStep`,
-the same step as ``one_step`` below without autograd's bookkeeping, about
-2.5 times faster); on a GPU, one step is recorded as a CUDA graph and replayed
-(:class:`_StepRunner`).
+the same step as ``one_step`` below without autograd's bookkeeping, in less
+than half the time); on a GPU, one step is recorded as a CUDA graph and
+replayed (:class:`_StepRunner`).
 """
 
 from __future__ import annotations
