@@ -58,6 +58,11 @@ class _Layer:
         self.weight_grad, self.bias_grad = module.weight.grad, module.bias.grad
 
 
+def _layers(net: torch.nn.Module) -> list[_Layer]:
+    """The linear layers of a stacked MLP (``Generator`` or ``Discriminator``)."""
+    return [_Layer(m) for m in net.net if hasattr(m, "weight")]
+
+
 #: Output widths below this are computed as transposed products.
 _NARROW = 16
 
@@ -224,20 +229,17 @@ class ManualBCEStep:
         n_stack, width = rows.mask.shape
         n_encoded = data.shape[1]
         like = {"device": data.device, "dtype": data.dtype}
-        self.shape = (n_stack, width)
         self.draw = torch.empty((n_stack, width), **like)
         self.real = torch.empty((n_stack * width, n_encoded), **like)
         self.fake = torch.empty((n_stack, width, n_encoded), **like)
         self.both = torch.empty((n_stack, 2 * width, n_encoded), **like)
         self.grad_raw = torch.empty_like(self.fake)
-        noise = torch.empty((n_stack, width, gen.latent_dim), **like)
-        g_layers = [_Layer(m) for m in gen.net if hasattr(m, "weight")]
-        d_layers = [_Layer(m) for m in disc.net if hasattr(m, "weight")]
-        self.g_pass = _Pass(g_layers, noise)
+        self.noise = torch.empty((n_stack, width, gen.latent_dim), **like)
+        d_layers = _layers(disc)
+        self.g_pass = _Pass(_layers(gen), self.noise)
         self.d_pass = _Pass(d_layers, self.both)  # real and fake rows
         self.d_fake_pass = _Pass(d_layers, self.fake)
         # Step buffers, and views of them made once.
-        self.noise = noise
         self.index = torch.empty((n_stack, width), dtype=torch.long, device=data.device)
         self.real_rows = self.real.view(n_stack, width, n_encoded)
         self.scores = self.d_pass.outputs[-1].view(n_stack, 2 * width)

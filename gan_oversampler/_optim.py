@@ -82,12 +82,15 @@ class FlatAdam:
             start = stop
         self._exp_avg = torch.zeros_like(self.params)
         self._exp_avg_sq = torch.zeros_like(self.params)
-        self._steps = 0
         # Without capturable, torch's fused Adam kernel (where this torch has
-        # one) does the whole update in one call; its step count is a tensor.
+        # one) does the whole update in one call. The step count lives where
+        # the mode reads it: a tensor for the fused kernel, a host int for the
+        # elementwise fallback, beta powers on the device when capturable.
         self._fused = not capturable and _FUSED_ADAM is not None
-        self._step_tensor = torch.zeros((), device=self.params.device)
-        self._one = torch.ones((), device=self.params.device)
+        self._steps = 0
+        if self._fused:
+            self._step_tensor = torch.zeros((), device=self.params.device)
+            self._one = torch.ones((), device=self.params.device)
         # beta1**t and beta2**t, on the device when capturable.
         self._powers = (
             torch.ones(2, device=self.params.device, dtype=self.params.dtype)

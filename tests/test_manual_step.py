@@ -8,7 +8,7 @@ import torch
 
 from gan_oversampler import _training
 from gan_oversampler._encoding import Span
-from gan_oversampler._manual_step import ManualBCEStep, _Layer, _Pass
+from gan_oversampler._manual_step import ManualBCEStep, _layers, _Pass
 from gan_oversampler._networks import Discriminator, Generator
 from gan_oversampler._optim import FlatAdam
 from gan_oversampler._training import TrainingConfig, train_gans
@@ -114,7 +114,7 @@ def test_pass_gives_autograd_gradients(n_in, hidden):
     expected_weights, expected_input = opt.grads.clone(), leaf.grad
     opt.zero_grad()
 
-    layers = [_Layer(m) for m in disc.net if hasattr(m, "weight")]
+    layers = _layers(disc)
     inputs = x.clone()
     run = _Pass(layers, inputs)
     with torch.no_grad():
