@@ -63,6 +63,9 @@ def _layers(net: torch.nn.Module) -> list[_Layer]:
     return [_Layer(m) for m in net.net if hasattr(m, "weight")]
 
 
+#: Steps whose statistics are computed together.
+STATS_CHUNK = 50
+
 #: Output widths below this are computed as transposed products.
 _NARROW = 16
 
@@ -211,6 +214,13 @@ class ManualBCEStep:
         Rows of each class.
     rows : BatchRows
         Which rows of the stacked batch count.
+    stats : Tensor of shape (n_steps, n_stack, 4)
+        Receives each step's (g_loss, d_loss, acc_real, acc_fake) per class,
+        in chunks of :data:`STATS_CHUNK` steps; call :meth:`flush` before
+        reading the latest ones.
+    generator : torch.Generator
+        Source of the batches, the noise and the Gumbel noise; drawn from in
+        the same order as the autograd step.
     """
 
     def __init__(
@@ -223,15 +233,24 @@ class ManualBCEStep:
         offsets: torch.Tensor,
         sizes: torch.Tensor,
         rows: BatchRows,
+        stats: torch.Tensor,
+        generator: torch.Generator,
     ) -> None:
         self.gen, self.opt_g, self.opt_d = gen, opt_g, opt_d
+        self.stats, self.rng = stats, generator
         self.data, self.offsets, self.sizes = data, offsets, sizes
         n_stack, width = rows.mask.shape
         n_encoded = data.shape[1]
         like = {"device": data.device, "dtype": data.dtype}
         self.draw = torch.empty((n_stack, width), **like)
         self.real = torch.empty((n_stack * width, n_encoded), **like)
-        self.fake = torch.empty((n_stack, width, n_encoded), **like)
+        # The generated rows and their gradient share the layout of the
+        # generator's last output (stored transposed when narrow): tanh and
+        # its derivative run several times slower between mixed layouts.
+        if _narrow(n_encoded):
+            self.fake = torch.empty((n_stack, n_encoded, width), **like).mT
+        else:
+            self.fake = torch.empty((n_stack, width, n_encoded), **like)
         self.both = torch.empty((n_stack, 2 * width, n_encoded), **like)
         self.grad_raw = torch.empty_like(self.fake)
         self.noise = torch.empty((n_stack, width, gen.latent_dim), **like)
@@ -244,8 +263,14 @@ class ManualBCEStep:
         self.real_rows = self.real.view(n_stack, width, n_encoded)
         self.scores = self.d_pass.outputs[-1].view(n_stack, 2 * width)
         self.fake_scores = self.d_fake_pass.outputs[-1].view(n_stack, width)
-        self.z = torch.empty((n_stack, 2 * width), **like)
-        self.flipped = torch.empty((n_stack, width), **like)
+        # Each step keeps the arguments of its losses' softplus terms, (-fake
+        # scores | z), in a column of `terms`; the statistics of a chunk of
+        # steps are computed together (one step's worth cost a tenth of a
+        # one-class step in small ops).
+        self.terms = torch.empty((n_stack, STATS_CHUNK, 3 * width), **like)
+        self.flipped = [self.terms[:, i, :width] for i in range(STATS_CHUNK)]
+        self.z = [self.terms[:, i, width:] for i in range(STATS_CHUNK)]
+        self.pending, self.width = 0, width
         self.d_grad = torch.empty((n_stack, 2 * width, 1), **like)
         self.g_grad = torch.empty((n_stack, width, 1), **like)
 
@@ -272,20 +297,13 @@ class ManualBCEStep:
         )
         self.count = rows.count.view(n_stack, 1, 1)
 
-    def __call__(self, out: torch.Tensor, rng: torch.Generator) -> None:
-        """Take one step; write (g_loss, d_loss, acc_real, acc_fake) into ``out``.
+    def __call__(self, step: int) -> None:
+        """Take training step number ``step`` (steps are taken in order).
 
         No tensor here requires gradients (the layers hold detached weights),
         so nothing is recorded for autograd.
-
-        Parameters
-        ----------
-        out : Tensor of shape (n_stack, 4), contiguous
-            Receives the step's statistics, per class.
-        rng : torch.Generator
-            Source of the batch, the noise and the Gumbel noise; drawn from in
-            the same order as the autograd step.
         """
+        rng, slot = self.rng, self.pending
         # The batch: uniform draws scaled to row numbers (truncated, as
         # .long() does), offset to each class's rows.
         draw = self.draw.uniform_(generator=rng).mul_(self.sizes)
@@ -297,15 +315,15 @@ class ManualBCEStep:
         # Discriminator: real and fake rows in one pass, then its update.
         torch.cat((self.real_rows, fake), dim=1, out=self.both)
         self.d_pass.forward()
-        torch.mul(self.scores, self.sign, out=self.z)
-        torch.sigmoid(self.z, out=self.d_grad[..., 0]).mul_(self.d_grad_weight)
+        z = torch.mul(self.scores, self.sign, out=self.z[slot])
+        torch.sigmoid(z, out=self.d_grad[..., 0]).mul_(self.d_grad_weight)
         self.d_pass.backward(self.d_grad, weights=True, to_input=False)
         self.opt_d.step()
 
         # Generator: through the updated discriminator, down to the noise.
         self.d_fake_pass.forward()
-        torch.neg(self.fake_scores, out=self.flipped)
-        torch.sigmoid(self.flipped, out=self.g_grad[..., 0]).mul_(self.g_grad_weight)
+        flipped = torch.neg(self.fake_scores, out=self.flipped[slot])
+        torch.sigmoid(flipped, out=self.g_grad[..., 0]).mul_(self.g_grad_weight)
         grad_fake = self.d_fake_pass.backward(self.g_grad, weights=False, to_input=True)
         grad_raw = self.gen.activation_backward(
             grad_fake, fake, probs, gumbel=True, out=self.grad_raw
@@ -313,7 +331,23 @@ class ManualBCEStep:
         self.g_pass.backward(grad_raw, weights=True, to_input=False)
         self.opt_g.step()
 
-        z, flipped = self.z, self.flipped
-        terms = torch.cat((F.softplus(torch.cat((flipped, z), 1)), z < 0), 1)
-        stats = out.unsqueeze(1)
-        torch.bmm(terms.unsqueeze(1), self.stat_masks, out=stats).div_(self.count)
+        self.pending += 1
+        if self.pending == STATS_CHUNK:
+            self.flush(step + 1)
+
+    def flush(self, n_steps: int) -> None:
+        """Write the statistics of the steps before ``n_steps`` not yet written.
+
+        Parameters
+        ----------
+        n_steps : int
+            Steps taken so far.
+        """
+        n = self.pending
+        if not n:
+            return
+        terms = self.terms[:, :n]
+        terms = torch.cat((F.softplus(terms), terms[..., self.width :] < 0), 2)
+        values = torch.bmm(terms, self.stat_masks).div_(self.count)
+        self.stats[n_steps - n : n_steps].copy_(values.transpose(0, 1))
+        self.pending = 0

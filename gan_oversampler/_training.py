@@ -295,12 +295,11 @@ def train_gans(
             out.copy_(torch.stack((g_loss, d_loss, acc_real, acc_fake), dim=1))
 
     if _manual_step_possible(config, device):
-        step_fn = ManualBCEStep(
-            gen, disc, opt_g, opt_d, data, offsets, sizes, batch_rows
+        run_step = ManualBCEStep(
+            gen, disc, opt_g, opt_d, data, offsets, sizes, batch_rows, stats, generator
         )
     else:
-        step_fn = one_step
-    run_step = _StepRunner(step_fn, stats, generator)
+        run_step = _StepRunner(one_step, stats, generator)
     bar = tqdm(total=total_steps, desc=description, disable=not verbose, leave=True)
     step = 0
     while step < total_steps:
@@ -314,6 +313,7 @@ def train_gans(
         if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
             _evaluate(gen, data, eval_index, classes, step, config, generator)
         if verbose and (step % EVAL_EVERY_STEPS == 0 or step == total_steps):
+            run_step.flush(step)
             recent = stats[max(0, step - EVAL_EVERY_STEPS) : step].mean(dim=(0, 1))
             g, d, ar, af = recent.tolist()
             bar.set_postfix(
@@ -323,6 +323,7 @@ def train_gans(
         if all(c.done_at is not None for c in classes):
             break
     bar.close()
+    run_step.flush(step)
     _set_requires_grad(d_params, True)
     return _results(gen, stats, classes)
 
@@ -382,6 +383,9 @@ class _StepRunner:
                 self.step_fn(self.static, self.rng)
             current.wait_stream(self.side)
         self.stats[step].copy_(self.static)
+
+    def flush(self, n_steps: int) -> None:
+        """Nothing to do: every step writes its statistics (see ManualBCEStep)."""
 
     def _record(self) -> torch.cuda.CUDAGraph | None:
         graph = torch.cuda.CUDAGraph()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_oversampler import _training
+from gan_oversampler import _manual_step, _training
 from gan_oversampler._encoding import Span
 from gan_oversampler._manual_step import ManualBCEStep, _layers, _Pass
 from gan_oversampler._networks import Discriminator, Generator
@@ -53,9 +53,9 @@ def _fit(monkeypatch, manual, spans, rows, config):
     calls = []
 
     class Counting(ManualBCEStep):
-        def __call__(self, out, rng):
-            calls.append(1)
-            return super().__call__(out, rng)
+        def __call__(self, step):
+            calls.append(step)
+            return super().__call__(step)
 
     monkeypatch.setattr(_training, "ManualBCEStep", Counting)
     results = train_gans(
@@ -74,6 +74,8 @@ def test_training_matches_autograd(monkeypatch, layout):
     spans, g_hidden, d_hidden = LAYOUTS[layout]
     config = TrainingConfig(8, g_hidden, d_hidden, 4, 32, 1e-3, "bce")
     rows = _class_rows(spans, (100, 40, 17))
+    # Statistics computed in chunks of 5 steps: two full chunks and a rest.
+    monkeypatch.setattr(_manual_step, "STATS_CHUNK", 5)
     manual, n_manual = _fit(monkeypatch, True, spans, rows, config)
     reference, n_reference = _fit(monkeypatch, False, spans, rows, config)
     assert n_manual == 12 and n_reference == 0  # 3 batches x 4 epochs
