@@ -26,6 +26,9 @@ On a shared machine wall times vary from run to run; ``--repeat N`` runs each
 case N times (each in a fresh process) and reports the fastest, with the
 slowest beside it.
 
+After the table comes the issue's targets, each marked met or not, computed
+from the fastest runs of the cases that ran.
+
 With ``--device cuda`` the GAN trains on the GPU and the peak GPU memory is
 reported too; the fit includes copying the data there and the rows back.
 """
@@ -158,6 +161,54 @@ def _grid(
     return grid
 
 
+def _targets(seconds: dict[str, float], device: str) -> list[str]:
+    """The issue's targets, met or not, for the cases that ran (fastest runs)."""
+
+    def ratio(slow: str, fast: str) -> float | None:
+        if slow in seconds and fast in seconds:
+            return seconds[slow] / seconds[fast]
+        return None
+
+    # (what, measured value, unit, "<=" or ">=", bound)
+    checks = [
+        ("1k x 20 minority class", seconds.get("rows=1000"), "s", "<=", 1.0),
+        ("CTGAN / GAN, 1k rows", ratio("CTGAN rows=1000", "rows=1000"), "x", ">=", 20),
+        (
+            "CTGAN / GAN, 5 classes",
+            ratio("CTGAN classes=5", "classes=5"),
+            "x",
+            ">=",
+            20,
+        ),
+        ("20 classes / 1 class", ratio("classes=20", "classes=1"), "x", "<=", 3),
+        (
+            "20 classes / 1 class, 2 threads",
+            ratio("classes=20 threads=2", "classes=1 threads=2"),
+            "x",
+            "<=",
+            3,
+        ),
+        (
+            "100k rows with early stopping",
+            seconds.get("rows=100000 early_stopping"),
+            "s",
+            "<=",
+            60,
+        ),
+    ]
+    if device != "cpu":
+        value = seconds.get("rows=100000 columns=100")
+        checks.append(("100k x 100 on the GPU", value, "s", "<=", 10))
+    out = []
+    for what, value, unit, op, bound in checks:
+        if value is None:
+            continue
+        met = value <= bound if op == "<=" else value >= bound
+        verdict = "met" if met else "NOT met"
+        out.append(f"- {what}: {value:.2f} {unit} (target {op} {bound}: {verdict})")
+    return ["Targets:", "", *out] if out else []
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the grid and print one line per case, then a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|---|",
     ]
     started = time.perf_counter()
+    seconds: dict[str, float] = {}
     for name, spec in _grid(args.quick, args.ctgan, args.device, args.autograd):
         if args.only and name not in args.only:
             continue
@@ -199,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {name} | error | | | | | | |")
             continue
         result = min(runs, key=lambda r: r["seconds"])
+        seconds[name] = result["seconds"]
         slowest = max(r["seconds"] for r in runs)
         per_step = 1000 * result["seconds"] / result["steps"] / spec["classes"]
         print(
@@ -215,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{result.get('gpu_mb', 0.0):.0f} | "
             f"{result['steps']:.0f} | {result['encoded']} | {per_step:.3f} |"
         )
+    lines += ["", *_targets(seconds, args.device)]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(
