@@ -302,6 +302,12 @@ class ManualBCEStep:
 
         No tensor here requires gradients (the layers hold detached weights),
         so nothing is recorded for autograd.
+
+        Parameters
+        ----------
+        step : int
+            Steps taken before this one; its statistics go to
+            ``stats[step]`` (at the latest on :meth:`flush`).
         """
         rng, slot = self.rng, self.pending
         # The batch: uniform draws scaled to row numbers (truncated, as
