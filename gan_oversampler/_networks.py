@@ -26,6 +26,10 @@ from ._encoding import Span
 __all__ = ["Discriminator", "Generator", "resolve_architecture"]
 
 _NEGATIVE_SLOPE = 0.2
+#: Smallest "auto" widths: the generator's hidden layers, then the
+#: discriminator's first and second (a sweep tried smaller; see SWEEP.md).
+_GENERATOR_FLOOR = 64
+_DISCRIMINATOR_FLOORS = (64, 32)
 GUMBEL_TAU = 0.2
 _EPS = 1e-10
 
@@ -85,12 +89,13 @@ def resolve_architecture(
     """
     latent = _clip(n_encoded / 2, 16, 128) if latent_dim == "auto" else int(latent_dim)
     if generator_hidden == "auto":
-        width = _clip(latent + n_encoded, 64, 256)
+        width = _clip(latent + n_encoded, _GENERATOR_FLOOR, 256)
         g_hidden = (width, width)
     else:
         g_hidden = _hidden(generator_hidden, "generator_hidden")
     if discriminator_hidden == "auto":
-        d_hidden = (_clip(n_encoded, 64, 256), _clip(n_encoded / 2, 32, 128))
+        first, second = _DISCRIMINATOR_FLOORS
+        d_hidden = (_clip(n_encoded, first, 256), _clip(n_encoded / 2, second, 128))
     else:
         d_hidden = _hidden(discriminator_hidden, "discriminator_hidden")
     return latent, g_hidden, d_hidden
