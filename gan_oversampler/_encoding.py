@@ -1,12 +1,15 @@
 """Encode mixed tables into the GAN's numeric space and decode synthetic rows.
 
-A scikit-learn :class:`~sklearn.compose.ColumnTransformer`, fitted on all rows,
-lays out the encoded row: one clone of the categorical encoder per categorical
-column, the numeric columns passed through, and a missing-value indicator per
-numeric column with gaps. Its ``output_indices_`` give the *spans* of the
-encoded row: a numeric span of width one per numeric column and a one-hot block
-of width ``k`` per categorical column. The generator applies ``tanh`` to numeric
-spans and a (Gumbel-)softmax to each block.
+The encoded row starts with the numeric columns, one position each, taken
+straight from the table as one float64 block. A scikit-learn
+:class:`~sklearn.compose.ColumnTransformer`, fitted on all rows, encodes the rest
+of the row after them: one clone of the categorical encoder per categorical
+column and a missing-value indicator per numeric column with gaps. Its
+``output_indices_`` give the *spans* of that part: a one-hot block of width
+``k`` per categorical column. The generator applies ``tanh`` to numeric spans
+and a (Gumbel-)softmax to each block. (Passing the numeric columns through the
+ColumnTransformer as well gave the same row but copied every value three more
+times: 1.4 s of a 100,000-row x 100-column fit.)
 
 The numeric transformer is fitted **per class**, on that class's rows only
 (:meth:`TabularEncoder.fit_class`): each class's GAN learns its own numeric
@@ -114,6 +117,12 @@ def _floats(column: pd.Series) -> np.ndarray:
     return column.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _own_float64(values: object) -> np.ndarray:
+    """A transformer's output as a float64 array that may be changed in place."""
+    values = np.asarray(values, dtype=np.float64)
+    return values if values.flags.writeable else values.copy()
+
+
 def _exact_integers(values: np.ndarray, low: int, high: int) -> np.ndarray:
     """Round float values to integers in ``[low, high]``, exactly.
 
@@ -174,8 +183,10 @@ class TabularEncoder:
 
     Attributes
     ----------
-    column_transformer_ : ColumnTransformer
-        The fitted transformer.
+    column_transformer_ : ColumnTransformer or None
+        The fitted transformer of the categorical columns and missing-value
+        indicators, whose output follows the numeric columns in the encoded
+        row; ``None`` when the table has neither.
     spans_ : list of Span
         Layout of the encoded row, in encoded order.
     n_features_out_ : int
@@ -227,59 +238,78 @@ class TabularEncoder:
             The fitted encoder.
         """
         names = self.schema.internal_names
-        numeric = [names[i] for i in self.schema.numeric]
         self._medians = {
             i: float(np.nanmedian(values)) if np.isfinite(values).any() else 0.0
             for i in self.schema.numeric
             if np.isnan(values := _floats(frame[names[i]])).any()
         }
         transformers = []
-        if numeric:
-            # Scaled per class in profile(); here only the layout is fixed.
-            transformers.append(("num", "passthrough", numeric))
         for i in self.schema.categorical:
             transformers.append((f"cat{i}", self._categorical(), [names[i]]))
         for i in self._medians:
             indicator = OneHotEncoder(categories=[[False, True]], sparse_output=False)
             transformers.append((f"miss{i}", indicator, [f"m{i}"]))
-        ct = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
-        try:
-            with _sequential():
-                encoded = ct.fit_transform(self._prepare(frame))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"Encoding X failed: {exc} Check that each categorical column holds "
-                "values of a single type (for example all strings) and that "
-                "categorical_encoder / numeric_transformer accept this data."
-            ) from exc
-        self.column_transformer_ = ct
-        self.n_features_out_ = int(encoded.shape[1])
-        self._numeric_positions = (
-            np.arange(ct.output_indices_["num"].start, ct.output_indices_["num"].stop)
-            if numeric
-            else np.arange(0)
-        )
+        n_numeric = len(self.schema.numeric)
+        ct, width = None, 0
+        if transformers:
+            ct = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
+            try:
+                with _sequential():
+                    width = ct.fit_transform(self._others(frame)).shape[1]
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"Encoding X failed: {exc} Check that each categorical column "
+                    "holds values of a single type (for example all strings) and "
+                    "that categorical_encoder accepts this data."
+                ) from exc
         self._fit_categorical(ct, frame)
+        self.column_transformer_ = ct
+        self.n_features_out_ = n_numeric + int(width)
+        self._numeric_positions = np.arange(n_numeric)
         self.spans_ = sorted(self._spans(ct), key=lambda s: s.start)
         return self
 
-    def _prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Numeric columns as float64, gaps imputed with the median and flagged.
+    def _numeric_block(self, frame: pd.DataFrame) -> np.ndarray:
+        """The numeric columns as one float64 block, gaps imputed with the median.
 
-        The new frame is built in one go: replacing a hundred columns of a
-        copy one by one took nine times as long on 300,000 rows.
+        The block is column-major: the numeric transformers work one column at a
+        time, and sklearn's quantile transform runs 10-40% faster on contiguous
+        columns.
         """
-        columns: dict[str, object] = {name: frame[name] for name in frame.columns}
-        flags = {}
-        for i in self.schema.numeric:
-            name = self.schema.internal_names[i]
-            values = _floats(frame[name])
+        names = self.schema.internal_names
+        block = np.empty((len(frame), len(self.schema.numeric)), order="F")
+        for k, i in enumerate(self.schema.numeric):
+            block[:, k] = _floats(frame[names[i]])
             if i in self._medians:
-                gaps = np.isnan(values)
-                flags[f"m{i}"] = gaps
-                values = np.where(gaps, self._medians[i], values)
-            columns[name] = values
-        return pd.DataFrame({**columns, **flags}, index=frame.index, copy=True)
+                column = block[:, k]
+                column[np.isnan(column)] = self._medians[i]
+        return block
+
+    def _others(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The columns the ColumnTransformer encodes: categories and gap flags."""
+        names = self.schema.internal_names
+        columns: dict[str, object] = {
+            names[i]: frame[names[i]] for i in self.schema.categorical
+        }
+        for i in self._medians:
+            columns[f"m{i}"] = np.isnan(_floats(frame[names[i]]))
+        return pd.DataFrame(columns, index=frame.index, copy=True)
+
+    def _encode(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """The numeric block and the encoded rest of the row (float64)."""
+        rest = np.zeros((len(frame), self.n_features_out_ - len(self.schema.numeric)))
+        if self.column_transformer_ is not None:
+            with _sequential():
+                rest = self.column_transformer_.transform(self._others(frame))
+        return self._numeric_block(frame), np.asarray(rest, dtype=np.float64)
+
+    @staticmethod
+    def _join(numeric: np.ndarray, rest: np.ndarray) -> np.ndarray:
+        """The encoded row as float32: numeric positions first, then the rest."""
+        encoded = np.empty((len(rest), numeric.shape[1] + rest.shape[1]), np.float32)
+        encoded[:, : numeric.shape[1]] = numeric
+        encoded[:, numeric.shape[1] :] = rest
+        return encoded
 
     def _fit_class_numeric(
         self, numeric: np.ndarray
@@ -300,7 +330,7 @@ class TabularEncoder:
                 "rows separately; use one that accepts this data, such as the "
                 "default (None)."
             ) from exc
-        values = np.asarray(values, dtype=np.float64)
+        values = _own_float64(values)
         if values.ndim != 2 or values.shape[1] != numeric.shape[1]:
             width = values.shape[1] if values.ndim == 2 else 1
             raise ValueError(
@@ -316,9 +346,15 @@ class TabularEncoder:
         low, high = values.min(axis=0), values.max(axis=0)
         center, half = (high + low) / 2.0, (high - low) / 2.0
         scale = np.where(half > 0, half, 1.0)
-        return transformer, (values - center) / scale, center, scale
+        # In place: a fresh 100,000 x 100 result costs more in page faults than
+        # the arithmetic. ``values`` is the transformer's output or our own block.
+        values -= center
+        values /= scale
+        return transformer, values, center, scale
 
-    def _fit_categorical(self, ct: ColumnTransformer, frame: pd.DataFrame) -> None:
+    def _fit_categorical(
+        self, ct: ColumnTransformer | None, frame: pd.DataFrame
+    ) -> None:
         names = self.schema.internal_names
         self._values: dict[int, np.ndarray] = {}
         self._slot_of_value: dict[int, np.ndarray] = {}
@@ -344,20 +380,20 @@ class TabularEncoder:
             self._values[i] = values
             self._slot_of_value[i] = block.argmax(axis=1)
 
-    def _spans(self, ct: ColumnTransformer) -> list[Span]:
-        spans = []
-        if self.schema.numeric:
-            start = ct.output_indices_["num"].start
-            spans += [
-                Span(column, start + k, start + k + 1, "numeric")
-                for k, column in enumerate(self.schema.numeric)
-            ]
+    def _spans(self, ct: ColumnTransformer | None) -> list[Span]:
+        spans = [
+            Span(column, k, k + 1, "numeric")
+            for k, column in enumerate(self.schema.numeric)
+        ]
+        offset = len(self.schema.numeric)
         for i in self.schema.categorical:
             block = ct.output_indices_[f"cat{i}"]
-            spans.append(Span(i, block.start, block.stop, "categorical"))
+            spans.append(
+                Span(i, offset + block.start, offset + block.stop, "categorical")
+            )
         for i in self._medians:
             block = ct.output_indices_[f"miss{i}"]
-            spans.append(Span(i, block.start, block.stop, "missing"))
+            spans.append(Span(i, offset + block.start, offset + block.stop, "missing"))
         return spans
 
     # ------------------------------------------------------------ transform
@@ -377,16 +413,14 @@ class TabularEncoder:
         ndarray of shape (n_samples, n_features_out_), dtype float32
             Numeric spans in ``[-1, 1]``, categorical spans one-hot.
         """
-        with _sequential():
-            encoded = self.column_transformer_.transform(self._prepare(frame))
-        encoded = np.asarray(encoded, dtype=np.float64)
-        positions = self._numeric_positions
-        if positions.size:
+        numeric, rest = self._encode(frame)
+        if numeric.shape[1]:
             with _sequential():
-                values = profile.numeric_transformer.transform(encoded[:, positions])
-            values = np.asarray(values, dtype=np.float64)
-            encoded[:, positions] = (values - profile.center) / profile.scale
-        return encoded.astype(np.float32)
+                values = profile.numeric_transformer.transform(numeric)
+            numeric = (np.asarray(values, dtype=np.float64) - profile.center) / (
+                profile.scale
+            )
+        return self._join(numeric, rest)
 
     def fit_class(self, frame: pd.DataFrame) -> tuple[ClassProfile, np.ndarray]:
         """Fit the numeric transformer on one class's rows and encode them.
@@ -413,17 +447,12 @@ class TabularEncoder:
         TypeError
             If the numeric transformer has no ``inverse_transform``.
         """
-        with _sequential():
-            encoded = self.column_transformer_.transform(self._prepare(frame))
-        encoded = np.asarray(encoded, dtype=np.float64)
+        numeric, rest = self._encode(frame)
         transformer, center, scale = None, np.zeros(0), np.ones(0)
-        positions = self._numeric_positions
-        if positions.size:
-            transformer, encoded[:, positions], center, scale = self._fit_class_numeric(
-                encoded[:, positions]
-            )
+        if numeric.shape[1]:
+            transformer, numeric, center, scale = self._fit_class_numeric(numeric)
         profile = self._describe(frame, transformer, center, scale)
-        return profile, encoded.astype(np.float32)
+        return profile, self._join(numeric, rest)
 
     def _describe(
         self,
@@ -514,15 +543,15 @@ class TabularEncoder:
         n_rows = encoded.shape[0]
         columns: list[np.ndarray | None] = [None] * len(self.schema.columns)
         if self.schema.numeric:
-            scaled = np.clip(
-                encoded[:, self._numeric_positions].astype(np.float64), -1, 1
-            )
-            scaled = scaled * profile.scale + profile.center
+            # Column-major, like the blocks the transformer was fitted on.
+            scaled = encoded[:, self._numeric_positions].astype(np.float64, order="F")
+            scaled = np.clip(scaled, -1, 1, out=scaled)
+            scaled *= profile.scale
+            scaled += profile.center
             with _sequential():
                 values = profile.numeric_transformer.inverse_transform(scaled)
-            values = np.clip(
-                np.asarray(values, dtype=np.float64), profile.low, profile.high
-            )
+            values = _own_float64(values)
+            values = np.clip(values, profile.low, profile.high, out=values)
             for k, i in enumerate(self.schema.numeric):
                 column = values[:, k]
                 if profile.int_bounds[k] is not None:

@@ -214,9 +214,10 @@ None, default=None
         Number of synthetic rows generated for each class.
 
     encoder_ : TabularEncoder
-        The fitted encoder (its ``column_transformer_`` is the fitted
-        :class:`~sklearn.compose.ColumnTransformer` and ``spans_`` describes
-        the encoded row).
+        The fitted encoder. Its ``spans_`` describe the encoded row: the
+        numeric columns first, then the output of ``column_transformer_``, the
+        fitted :class:`~sklearn.compose.ColumnTransformer` of the categorical
+        columns and missing-value indicators (``None`` if there are none).
 
     generators_ : dict
         Trained generator (a :class:`torch.nn.Module` on the CPU, in eval mode)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import make_mixed
-from sklearn.preprocessing import OneHotEncoder
+from _helpers import FAST, make_mixed
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
+from gan_oversampler import GANOverSampler
 from gan_oversampler._encoding import TabularEncoder
 from gan_oversampler._validation import inspect_table, restore_table
 
@@ -33,8 +34,11 @@ def test_spans_follow_column_transformer():
         "city": 3,
         "coach": 2,
     }
+    # Numeric columns come first; the ColumnTransformer's output follows them.
+    assert [s.kind for s in spans[:3]] == ["numeric"] * 3
+    assert [s.start for s in spans[:3]] == [0, 1, 2]
     output = encoder.column_transformer_.output_indices_
-    assert output["cat3"] == slice(spans[3].start, spans[3].stop)
+    assert output["cat3"] == slice(spans[3].start - 3, spans[3].stop - 3)
 
 
 @pytest.mark.parametrize("numeric_transformer", ["minmax", "standard", "quantile"])
@@ -121,3 +125,47 @@ def test_fit_class_encodes_like_transform():
     rows = frame[(X["age"] > 30).to_numpy()]
     profile, encoded = encoder.fit_class(rows)
     np.testing.assert_allclose(encoded, encoder.transform(rows, profile), atol=1e-6)
+
+
+def test_numeric_only_table_has_no_column_transformer():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.integers(0, 9, 300)})
+    schema, frame, encoder = _fitted(X)
+    assert encoder.column_transformer_ is None
+    assert encoder.n_features_out_ == 2
+    assert [(s.start, s.kind) for s in encoder.spans_] == [
+        (0, "numeric"),
+        (1, "numeric"),
+    ]
+    profile, encoded = encoder.fit_class(frame)
+    np.testing.assert_allclose(encoded, encoder.transform(frame, profile), atol=1e-6)
+    decoded = restore_table(schema, encoder.decode(encoded, profile, rng))
+    # The quantile transform round-trips every observed value closely.
+    np.testing.assert_allclose(decoded["a"], X["a"], atol=1e-3)
+    assert decoded["b"].tolist() == X["b"].tolist()
+
+
+@pytest.mark.parametrize(
+    "numeric_transformer",
+    [StandardScaler(copy=False), FunctionTransformer(func=None, inverse_func=None)],
+    ids=["scaler-in-place", "identity"],
+)
+def test_in_place_transformers_leave_caller_data_alone(numeric_transformer):
+    # The encoder scales and clips transformer outputs in place; transformers
+    # that return or overwrite their input must still never reach the caller's
+    # columns, and their outputs must stay within each class's range.
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120)})
+    y = np.r_[np.zeros(90, int), np.ones(30, int)]
+    before = X.copy()
+    sampler = GANOverSampler(
+        numeric_transformer=numeric_transformer, random_state=0, **FAST
+    )
+    X_res, _ = sampler.fit_resample(X, y)
+    pd.testing.assert_frame_equal(X, before)
+    pd.testing.assert_frame_equal(X_res.iloc[:120], before)
+    synthetic = X_res.iloc[120:]
+    ones = X[y == 1]
+    assert (synthetic.min() >= ones.min()).all() and (
+        synthetic.max() <= ones.max()
+    ).all()
