@@ -72,9 +72,7 @@ if spec["method"] == "gan":
     start = time.perf_counter()
     sampler.fit_resample(X, y)
     seconds = time.perf_counter() - start
-    steps = sum(
-        len(h) * max(1, h.n_rows // h.batch_size) for h in sampler.history_.values()
-    ) / len(sampler.history_)
+    steps = sum(h.n_steps for h in sampler.history_.values()) / len(sampler.history_)
     encoded = sampler.encoder_.n_features_out_
 else:
     from ctgan import CTGAN

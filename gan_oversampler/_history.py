@@ -39,19 +39,26 @@ class TrainingHistory:
         Fraction of synthetic rows the discriminator called synthetic.
     marginal_distance : ndarray
         With ``early_stopping=True``: mean over encoded columns of the 1-D
-        Wasserstein distance between real and generated rows, at the epochs
-        where it was evaluated (NaN elsewhere). All NaN without early
+        Wasserstein distance between real and generated rows, from the last
+        evaluation within each epoch (NaN for epochs without one; evaluations
+        come every 100 steps and at the last step). All NaN without early
         stopping.
     n_rows : int
         Number of real rows of the class the GAN was trained on.
     batch_size : int
         Batch size actually used (never more than ``n_rows``).
     stopped_epoch : int or None
-        Epoch after which early stopping ended training, or None if training
-        ran all its epochs.
+        Epoch in which early stopping ended training (its statistics cover the
+        steps it ran), or None if training ran all its epochs.
     best_epoch : int or None
-        With early stopping: the epoch whose generator was kept (the one with
-        the smallest marginal distance).
+        With early stopping: the epoch of the evaluation whose generator was
+        kept, the one with the smallest marginal distance (a later one counts
+        as smaller only if it improves by more than 1%). None without early
+        stopping, when the final generator is kept.
+    n_steps : int
+        Optimiser steps the class trained: ``len(history)`` times the steps
+        per epoch (``n_rows // batch_size``), or fewer when early stopping
+        ended training within its last epoch. 0 when unknown.
 
     Examples
     --------
@@ -74,6 +81,7 @@ class TrainingHistory:
     batch_size: int = 0
     stopped_epoch: int | None = None
     best_epoch: int | None = None
+    n_steps: int = 0
 
     def __len__(self) -> int:
         """Number of epochs recorded."""

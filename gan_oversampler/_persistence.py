@@ -4,7 +4,10 @@ The file is a single :func:`torch.save` payload made only of primitives (str,
 int, float, bool, None, lists, dicts) and tensors, so :func:`load_sampler` can
 read it with ``torch.load(weights_only=True)``: unlike a pickle, loading it
 cannot execute code from the file. Generators are stored as state dicts plus the
-sizes needed to rebuild them; the encoder as its fitted numbers.
+sizes needed to rebuild them; the encoder as its fitted numbers. Dtypes are
+stored by name (``str(dtype)``), including the dtype of a categorical column's
+categories and of the rows kept for classes too small for a GAN, so that values
+and dtypes come back exactly.
 
 Only what :meth:`GANOverSampler.sample` needs is stored; a loaded sampler
 samples exactly like the one that was saved. Fitted numeric transformers are
@@ -32,7 +35,12 @@ from ._validation import ColumnSpec, TableSchema
 __all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]
 
 #: Version of the file layout; bumped whenever it changes.
-FORMAT_VERSION = 2
+#: 3: categorical dtypes store their categories' dtype, and the rows of classes
+#: too small for a GAN store their columns' dtypes.
+FORMAT_VERSION = 3
+#: Versions :func:`load_sampler` reads. Fields added since version 2 are
+#: optional: without them, a file loads as version 2 did.
+_READABLE_VERSIONS = (2, 3)
 _MAGIC = "gan_oversampler.GANOverSampler"
 _TRANSFORMERS = {
     cls.__name__: cls for cls in (MinMaxScaler, StandardScaler, QuantileTransformer)
@@ -63,19 +71,40 @@ def _array(tensor: torch.Tensor) -> np.ndarray:
 
 
 def _dtype_to_primitive(dtype: object) -> dict:
+    """A dtype as a dict of primitives; categories keep their own dtype."""
     if isinstance(dtype, pd.CategoricalDtype):
         return {
             "name": "category",
             "categories": [_primitive(c, "category") for c in dtype.categories],
+            "categories_dtype": str(dtype.categories.dtype),
             "ordered": bool(dtype.ordered),
         }
     return {"name": str(dtype)}
 
 
 def _dtype_from_primitive(spec: dict) -> object:
+    """The dtype stored by :func:`_dtype_to_primitive`."""
     if spec["name"] == "category":
-        return pd.CategoricalDtype(spec["categories"], ordered=spec["ordered"])
+        categories = spec["categories"]
+        # Format 2 files lack it: the dtype is then inferred from the values.
+        categories_dtype = spec.get("categories_dtype")
+        if categories_dtype is not None:
+            categories = pd.Index(
+                categories, dtype=pd.api.types.pandas_dtype(categories_dtype)
+            )
+        return pd.CategoricalDtype(categories, ordered=spec["ordered"])
     return pd.api.types.pandas_dtype(spec["name"])
+
+
+def _column_from_values(values: list, dtype_name: str) -> pd.Series:
+    """A column of ``values`` in the dtype named ``dtype_name``, exactly.
+
+    Python ints go straight into the integer dtype, so values beyond 2**53 and
+    up to 2**64 - 1 are not rounded through float64; ``None`` becomes the
+    dtype's missing value. The explicit dtype also stops pandas from inferring
+    another one (str for objects).
+    """
+    return pd.Series(values, dtype=pd.api.types.pandas_dtype(dtype_name))
 
 
 # -------------------------------------------------------------------- encoder
@@ -215,6 +244,38 @@ def _profile_from_state(state: dict) -> ClassProfile:
     )
 
 
+def _fallback_state(rows: pd.DataFrame) -> dict:
+    """The rows of a class too small for a GAN, with their columns' dtypes."""
+    return {
+        "fallback_rows": {
+            name: [
+                None if v is pd.NA else _primitive(v, "value")
+                for v in rows[name].tolist()
+            ]
+            for name in rows.columns
+        },
+        "fallback_dtypes": {name: str(rows[name].dtype) for name in rows.columns},
+    }
+
+
+def _fallback_from_state(entry: dict, schema: TableSchema) -> pd.DataFrame:
+    """The rows stored by :func:`_fallback_state`."""
+    dtypes = entry.get("fallback_dtypes")
+    if dtypes is None:  # format 2: categorical values as objects, others float64
+        dtypes = {
+            name: "object"
+            if schema.columns[int(name[1:])].kind == "categorical"
+            else "float64"
+            for name in entry["fallback_rows"]
+        }
+    return pd.DataFrame(
+        {
+            name: _column_from_values(values, dtypes[name])
+            for name, values in entry["fallback_rows"].items()
+        }
+    )
+
+
 def _history_state(history: TrainingHistory) -> dict:
     return {
         "arrays": _tensor(
@@ -232,6 +293,7 @@ def _history_state(history: TrainingHistory) -> dict:
         "batch_size": history.batch_size,
         "stopped_epoch": history.stopped_epoch,
         "best_epoch": history.best_epoch,
+        "n_steps": history.n_steps,
     }
 
 
@@ -243,6 +305,10 @@ def _history_from_state(state: dict) -> TrainingHistory:
         batch_size=state["batch_size"],
         stopped_epoch=state["stopped_epoch"],
         best_epoch=state["best_epoch"],
+        # Format 2 did not record it: whole epochs then, as far as we know.
+        n_steps=state.get(
+            "n_steps", len(arrays[0]) * max(1, state["n_rows"] // state["batch_size"])
+        ),
     )
 
 
@@ -283,14 +349,7 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
             entry["profile"] = _profile_state(sampler._profiles[label])
             entry["history"] = _history_state(sampler.history_[label])
         elif label in sampler._fallback_rows:
-            rows = sampler._fallback_rows[label]
-            entry["fallback_rows"] = {
-                name: [
-                    None if v is pd.NA else _primitive(v, "value")
-                    for v in rows[name].tolist()
-                ]
-                for name in rows.columns
-            }
+            entry.update(_fallback_state(sampler._fallback_rows[label]))
         classes.append(entry)
 
     params = {}
@@ -366,11 +425,12 @@ def load_sampler(cls: type, path: str | os.PathLike) -> Any:
             f"{os.fspath(path)!r} is not a file written by GANOverSampler.save."
         )
     version = payload.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in _READABLE_VERSIONS:
+        readable = ", ".join(str(v) for v in _READABLE_VERSIONS)
         raise ValueError(
             f"{os.fspath(path)!r} was written in file format {version} (by "
             f"gan_oversampler {payload.get('package_version')}); this version reads "
-            f"format {FORMAT_VERSION}. Refit the sampler, or load the file with the "
+            f"formats {readable}. Refit the sampler, or load the file with the "
             "gan_oversampler version that wrote it."
         )
 
@@ -413,14 +473,7 @@ def load_sampler(cls: type, path: str | os.PathLike) -> Any:
             sampler._profiles[label] = _profile_from_state(entry["profile"])
             sampler.history_[label] = _history_from_state(entry["history"])
         elif "fallback_rows" in entry:
-            sampler._fallback_rows[label] = pd.DataFrame(
-                {
-                    name: np.array(values, dtype=object)
-                    if encoder.schema.columns[int(name[1:])].kind == "categorical"
-                    else np.array(values, dtype=np.float64)
-                    for name, values in entry["fallback_rows"].items()
-                }
-            )
+            sampler._fallback_rows[label] = _fallback_from_state(entry, encoder.schema)
     sampler._sample_seed_ = payload["sample_seed"]
     sampler._n_sample_calls = payload["n_sample_calls"]
     return sampler

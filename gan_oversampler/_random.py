@@ -9,10 +9,31 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.utils import check_random_state
 
-__all__ = ["draw_seed", "torch_generator"]
+__all__ = ["draw_seed", "local_random_state", "torch_generator"]
 
 _MAX_SEED = np.iinfo(np.int32).max
+
+
+def local_random_state(random_state: object) -> np.random.RandomState:
+    """The estimator's random state, never NumPy's global one.
+
+    Parameters
+    ----------
+    random_state : None, int or numpy.random.RandomState
+        The estimator's ``random_state`` parameter. ``None`` gives a
+        generator seeded with fresh entropy from the operating system, so that
+        NumPy's global random state is neither used nor advanced (unlike
+        :func:`sklearn.utils.check_random_state`, which returns it).
+
+    Returns
+    -------
+    numpy.random.RandomState
+    """
+    if random_state is None:
+        return np.random.RandomState(np.random.SeedSequence().generate_state(1)[0])
+    return check_random_state(random_state)
 
 
 def draw_seed(random_state: np.random.RandomState) -> int:

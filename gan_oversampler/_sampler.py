@@ -12,24 +12,21 @@ import pandas as pd
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution, check_target_type
-from imblearn.utils._docstring import _random_state_docstring
 from imblearn.utils._validation import _check_X
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._device import resolve_device
 from ._encoding import TabularEncoder
 from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
-from ._random import draw_seed, torch_generator
+from ._random import draw_seed, local_random_state, torch_generator
 from ._training import TrainingConfig, generate, planned_steps, train_gans
 from ._validation import TableSchema, inspect_table, restore_table
-
-try:  # imbalanced-learn >= 0.13 moved validate_data to sklearn_compat
-    from sklearn.utils.validation import validate_data
-except ImportError:  # pragma: no cover - older scikit-learn
-    from sklearn_compat.utils.validation import validate_data
 
 __all__ = ["GANOverSampler", "SmallClassWarning", "TrainingFailedError"]
 
@@ -96,9 +93,21 @@ class TrainingFailedError(RuntimeError):
     """
 
 
+_RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
+        Controls all randomness: network initialisation, batches, noise and
+        decoding.
+
+        - If int, results are reproducible (see the user guide's
+          Reproducibility section);
+        - If ``RandomState`` instance, seeds are drawn from it (it advances);
+        - If ``None``, every fit draws fresh entropy from the operating
+          system. NumPy's global random state is neither used nor advanced,
+          so ``np.random.seed`` does not make such fits repeatable."""
+
+
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
-    random_state=_random_state_docstring,
+    random_state=_RANDOM_STATE_DOC,
 )
 class GANOverSampler(BaseOverSampler):
     """Oversample minority classes with one generative adversarial network each.
@@ -178,8 +187,9 @@ None, default=None
         the real ones. Every ~100 steps, the mean per-column 1-D Wasserstein
         distance between up to 512 real rows and as many generated rows is
         recorded in ``history_[label].marginal_distance``; training stops after
-        5 evaluations without a 1% improvement (never before 400 steps), and
-        the generator from the best evaluation is kept.
+        5 evaluations without a 1% improvement (never before 400 steps). The
+        last step is evaluated too, and the generator from the best evaluation
+        is kept, whether training stopped early or not.
 
     missing : {{"error", "model"}}, default="error"
         What to do with missing values (NaN, None, ``pd.NA``) in ``X``.
@@ -221,7 +231,8 @@ None, default=None
 
     generators_ : dict
         Trained generator (a :class:`torch.nn.Module` on the CPU, in eval mode)
-        per class that was given a GAN.
+        per class that was given a GAN. Classes for which ``sampling_strategy_``
+        asks no rows (with ``"all"`` or a dict) get none.
 
     history_ : dict of TrainingHistory
         Per-epoch losses and discriminator accuracies per class that was given a
@@ -446,7 +457,7 @@ None, default=None
 
     def _fit_resample(self, X, y):
         X, schema, frame = X
-        random_state = check_random_state(self.random_state)
+        random_state = local_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
         self.encoder_ = TabularEncoder(
             schema,
@@ -463,6 +474,8 @@ None, default=None
         seeds, members, sizes, encoded = {}, {}, {}, {}
         for label in self.sampling_strategy_:
             seeds[label] = draw_seed(random_state)
+            if self.sampling_strategy_[label] == 0:
+                continue  # nothing to generate, so nothing to train
             members[label] = y == label
             n_rows = int(members[label].sum())
             if n_rows < self.min_class_size:
@@ -545,7 +558,9 @@ None, default=None
     def _stack(self, X, parts):
         if isinstance(X, pd.DataFrame):
             return pd.concat([X.reset_index(drop=True), *parts], ignore_index=True)
-        return np.concatenate([np.asarray(X), *parts]) if parts else np.asarray(X)
+        # A new array even without synthetic rows: the caller's X is never
+        # returned (or changed through the result).
+        return np.concatenate([np.asarray(X), *parts]) if parts else np.array(X)
 
     def save(self, path: str | os.PathLike) -> None:
         """Save the fitted sampler to a file that loads without pickle.

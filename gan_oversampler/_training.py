@@ -40,7 +40,7 @@ __all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
 _ADAM_BETAS = (0.5, 0.999)
 #: Optimiser steps that ``epochs="auto"`` aims for.
 AUTO_STEPS = 2000
-#: Early stopping: evaluate every this many steps (rounded up to whole epochs) ...
+#: Early stopping: evaluate every this many steps, and at a class's last step ...
 EVAL_EVERY_STEPS = 100
 #: ... on up to this many real rows and as many generated ones ...
 _EVAL_ROWS = 512
@@ -176,7 +176,8 @@ class _ClassState:
         self.stopped = False
 
     def epoch_of(self, steps: int) -> int:
-        return max(1, steps // self.per_epoch)
+        """The epoch that step number ``steps`` (counted from 1) belongs to."""
+        return max(1, -(-steps // self.per_epoch))
 
 
 def train_gans(
@@ -306,12 +307,16 @@ def train_gans(
         run_step(step)
         step += 1
 
-        for k in finish.get(step, ()):
-            if classes[k].done_at is None:
-                classes[k].done_at = step
-                classes[k].final_state = gen.class_state(k)
+        ending = [k for k in finish.get(step, ()) if classes[k].done_at is None]
         if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
             _evaluate(gen, data, eval_index, classes, step, config, generator)
+        elif config.early_stopping and ending:
+            # A class's last step is always evaluated, so that its final
+            # generator competes with the earlier ones for being kept.
+            _evaluate(gen, data, eval_index, classes, step, config, generator, ending)
+        for k in ending:
+            classes[k].done_at = step
+            classes[k].final_state = gen.class_state(k)
         if verbose and (step % EVAL_EVERY_STEPS == 0 or step == total_steps):
             run_step.flush(step)
             recent = stats[max(0, step - EVAL_EVERY_STEPS) : step].mean(dim=(0, 1))
@@ -402,8 +407,14 @@ class _StepRunner:
         return graph
 
 
-def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
-    """Early stopping: score every class still training, stop the stale ones."""
+def _evaluate(
+    gen, data, eval_index, classes, step, config, generator, only=None
+) -> None:
+    """Early stopping: score the classes still training, stop the stale ones.
+
+    ``only`` restricts the scoring to those classes (by position). A class is
+    never stopped at its last step: it has then simply run all its epochs.
+    """
     gen.eval()
     with torch.no_grad():
         n_eval = max(len(index) for index in eval_index)
@@ -421,7 +432,7 @@ def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
         ).tolist()  # one host sync per evaluation
     gen.train()
     for k, (c, value) in enumerate(zip(classes, distances, strict=True)):
-        if c.done_at is not None:
+        if c.done_at is not None or (only is not None and k not in only):
             continue
         c.evaluations.append((step, value))
         if value < c.best * (1 - _MIN_IMPROVEMENT):
@@ -429,24 +440,41 @@ def _evaluate(gen, data, eval_index, classes, step, config, generator) -> None:
             c.best_state = gen.class_state(k)
         else:
             c.waited += 1
-        if c.waited >= PATIENCE and step >= MIN_STEPS:
+        if c.waited >= PATIENCE and MIN_STEPS <= step < c.steps:
             c.done_at, c.stopped = step, True
 
 
 def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
+    """Per class: the kept generator and the per-epoch history.
+
+    A class stopped early within an epoch records that last epoch from the
+    steps it ran. ``marginal_distance`` holds each epoch's last evaluation
+    (evaluations come every :data:`EVAL_EVERY_STEPS` steps, so an epoch of
+    many steps holds several and a short one often none). With early
+    stopping, the generator of the best evaluation is kept (the last step is
+    always evaluated); otherwise the final one.
+    """
     values = stats.cpu().numpy().astype(np.float64)
     results = []
     for k, c in enumerate(classes):
         steps = c.done_at or c.steps
         n_epochs = c.epoch_of(steps)
-        chunk = min(steps, n_epochs * c.per_epoch) // n_epochs
-        used = values[: n_epochs * chunk, k]
-        per_epoch = used.reshape(n_epochs, chunk, 4).mean(axis=1)
+        epoch = np.arange(steps) // c.per_epoch
+        counts = np.bincount(epoch, minlength=n_epochs)[:, None]
+        per_epoch = (
+            np.stack(
+                [
+                    np.bincount(epoch, weights=values[:steps, k, j], minlength=n_epochs)
+                    for j in range(4)
+                ],
+                axis=1,
+            )
+            / counts
+        )
         distance = np.full(n_epochs, np.nan)
         for at, value in c.evaluations:
-            if c.epoch_of(at) <= n_epochs:
-                distance[c.epoch_of(at) - 1] = value
-        kept = c.best_state if c.stopped and c.best_state is not None else c.final_state
+            distance[c.epoch_of(at) - 1] = value
+        kept = c.best_state if c.best_state is not None else c.final_state
         net = gen.single(kept)
         history = TrainingHistory(
             *(per_epoch[:, j] for j in range(4)),
@@ -455,6 +483,7 @@ def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
             batch_size=c.batch_size,
             stopped_epoch=n_epochs if c.stopped else None,
             best_epoch=c.epoch_of(c.best_step) if c.evaluations else None,
+            n_steps=steps,
         )
         results.append((net, history))
     return results

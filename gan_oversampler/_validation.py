@@ -6,7 +6,8 @@ NumPy array or anything :func:`numpy.asarray` accepts) into
 * a :class:`TableSchema` that remembers each column's name, kind and dtype, so
   that synthetic rows can be given back in exactly the caller's format; and
 * a plain DataFrame with positional string column names (``"c0"``, ``"c1"``,
-  ...), float64 numeric columns and object categorical columns, which is what
+  ...), float64 numeric columns (64-bit integer ones for integer columns, so that
+  integers beyond 2**53 stay exact) and object categorical columns, which is what
   the encoder consumes.
 
 Every user error (sparse input, dates, missing or infinite values, unknown
@@ -15,6 +16,7 @@ column names) is reported here with a message that says how to fix it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -98,6 +100,65 @@ def _is_number(value: object) -> bool:
 
 def _object_column_is_numeric(values: np.ndarray) -> bool:
     return all(_is_number(v) for v in values)
+
+
+_INT64 = np.iinfo(np.int64)
+_UINT64 = np.iinfo(np.uint64)
+
+
+def _object_integers(column: pd.Series, name: Hashable) -> tuple[bool, object]:
+    """Whether an object column holds integers, and those as exact integers.
+
+    A column whose non-missing values are all integers (Python or NumPy, not
+    bools) gives ``(True, values)``: an int64 array, or uint64 when its values
+    need it; with missing values, a nullable ``Int64`` / ``UInt64`` array.
+    float64, which the other numeric columns use, cannot hold integers beyond
+    2**53. Integers beyond uint64's range give ``(True, None)``: they go through
+    float64 and are rounded. Other columns, and columns without values, give
+    ``(False, None)``.
+
+    Raises
+    ------
+    ValueError
+        For integers too large even for a float.
+    """
+    observed = column.dropna().to_numpy()
+    if len(observed) == 0 or not all(
+        isinstance(v, Integral) and not isinstance(v, bool | np.bool_) for v in observed
+    ):
+        return False, None
+    integers = [int(v) for v in observed]
+    low, high = min(integers), max(integers)
+    if _INT64.min <= low and high <= _INT64.max:
+        dtype = np.int64
+    elif 0 <= low and high <= _UINT64.max:
+        dtype = np.uint64
+    else:
+        try:
+            float(low), float(high)
+        except OverflowError:
+            raise ValueError(
+                f"Column {name!r} holds integers too large for a float (beyond "
+                "about 1.8e308), which GANOverSampler cannot generate. Scale them "
+                "down (for example take their logarithm) or drop the column."
+            ) from None
+        return True, None
+    if len(integers) == len(column):
+        return True, np.array(integers, dtype=dtype)
+    gaps = column.isna().to_numpy()
+    values = np.zeros(len(column), dtype=dtype)
+    values[~gaps] = integers
+    return True, pd.arrays.IntegerArray(values, gaps)
+
+
+def _python_ints(column: object) -> np.ndarray:
+    """Decoded integer values as an object array of Python ints, gaps as NaN."""
+    gaps = np.asarray(pd.isna(column), dtype=bool)
+    if isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+        return column.astype(object)  # Python ints, exactly
+    out = np.full(len(column), np.nan, dtype=object)
+    out[~gaps] = [int(v) for v in np.asarray(column, dtype=object)[~gaps]]
+    return out
 
 
 def _resolve_categorical(
@@ -185,6 +246,57 @@ def _reject_bad_dtypes(frame: pd.DataFrame) -> None:
         )
 
 
+#: Object values of dates, times and durations: their name in messages, and a
+#: number to convert them to.
+_TEMPORAL = (
+    ((datetime.date, np.datetime64), "dates", "days since a reference date"),
+    ((datetime.time,), "times of day", "seconds since midnight"),
+    ((datetime.timedelta, np.timedelta64), "durations", "a duration in seconds"),
+)
+
+
+def _temporal_kind(value: object) -> str | None:
+    """``"dates"``, ``"times of day"``, ``"durations"``, or None for other values."""
+    for types, kind, _ in _TEMPORAL:
+        if isinstance(value, types):  # datetime.datetime is a datetime.date
+            return kind
+    return None
+
+
+def _reject_temporal_objects(
+    frame: pd.DataFrame, mask: np.ndarray, explicit: bool
+) -> None:
+    """Refuse object columns whose values are all dates, times or durations.
+
+    Such columns (``datetime.date`` values are common from databases) would
+    otherwise become categorical without a word. A column the caller names in
+    ``categorical_features`` (``explicit`` and in ``mask``) stays categorical.
+    """
+    for i, (name, column) in enumerate(frame.items()):
+        if (explicit and mask[i]) or not pd.api.types.is_object_dtype(column.dtype):
+            continue
+        values = column.to_numpy()
+        kinds, types = {}, set()
+        for value in values[~pd.isna(values)]:
+            kind = _temporal_kind(value)
+            if kind is None:
+                break
+            kinds[kind] = None  # ordered set
+            types.add(f"{type(value).__module__}.{type(value).__qualname__}")
+        else:
+            if not kinds:  # no values at all
+                continue
+            numbers = " or ".join(n for _, k, n in _TEMPORAL if k in kinds)
+            raise TypeError(
+                f"Column {name!r} holds {' and '.join(kinds)} (object dtype: "
+                f"{', '.join(sorted(types))}), which GANOverSampler cannot "
+                "generate. Convert it to a number before resampling (for example "
+                f"{numbers}) and convert it back afterwards, or drop the column. "
+                "To use each distinct value as a category instead, list the "
+                "column in categorical_features."
+            )
+
+
 def _check_missing(frame: pd.DataFrame, kinds: list[str], missing: str) -> None:
     nan_columns, inf_columns = [], []
     for (name, column), kind in zip(frame.items(), kinds, strict=True):
@@ -229,13 +341,17 @@ def inspect_table(
     schema : TableSchema
         Names, kinds and dtypes of the columns.
     frame : DataFrame
-        A copy with columns ``"c0"``, ``"c1"``, ...: numeric columns as float64,
-        categorical columns as object.
+        A copy with columns ``"c0"``, ``"c1"``, ...: numeric columns as float64
+        (integer columns, object ones of integers included, as int64 or uint64,
+        or nullable ``Int64`` / ``UInt64`` with gaps), categorical columns as
+        object.
 
     Raises
     ------
     TypeError
-        For sparse input and for date, duration or complex columns.
+        For sparse input and for date, duration or complex columns, object
+        columns of dates, times or durations included (unless they are named
+        in ``categorical_features``).
     ValueError
         For missing or infinite values, unknown categorical columns, or
         non-numeric columns that are not declared categorical.
@@ -266,7 +382,11 @@ def inspect_table(
     _reject_bad_dtypes(frame)
 
     mask = _resolve_categorical(categorical_features, frame, from_dataframe)
-    columns, data = [], {}
+    explicit = not (
+        isinstance(categorical_features, str) and categorical_features == "auto"
+    )
+    _reject_temporal_objects(frame, mask, explicit)
+    columns, data, exact = [], {}, {}
     for i, (name, column) in enumerate(frame.items()):
         if mask[i]:
             columns.append(ColumnSpec(name, "categorical", column.dtype))
@@ -283,6 +403,8 @@ def inspect_table(
         integer = pd.api.types.is_integer_dtype(
             column.dtype
         ) or pd.api.types.is_bool_dtype(column.dtype)
+        if pd.api.types.is_object_dtype(column.dtype):
+            integer, exact[i] = _object_integers(column, name)
         columns.append(ColumnSpec(name, "numeric", column.dtype, integer))
 
     kinds = [c.kind for c in columns]
@@ -290,15 +412,12 @@ def inspect_table(
     index = pd.RangeIndex(len(frame))
     for i, ((_, column), spec) in enumerate(zip(frame.items(), columns, strict=True)):
         if spec.kind == "numeric":
+            if exact.get(i) is not None:
+                # An object column of integers: exact, like an integer dtype.
+                data[f"c{i}"] = exact[i]
+                continue
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-            if (
-                not spec.integer
-                and pd.api.types.is_object_dtype(column.dtype)
-                and np.array_equal(values, np.round(values), equal_nan=True)
-                and all(isinstance(v, Integral) for v in column.dropna().to_numpy())
-            ):
-                columns[i] = ColumnSpec(spec.name, "numeric", spec.dtype, True)
-            if columns[i].integer and not pd.api.types.is_object_dtype(column.dtype):
+            if spec.integer and not pd.api.types.is_object_dtype(column.dtype):
                 # Exact integers: float64 cannot hold those beyond 2**53. With
                 # gaps, a nullable integer column keeps them exact.
                 unsigned = pd.api.types.is_unsigned_integer_dtype(column.dtype)
@@ -332,8 +451,10 @@ def restore_table(
     schema : TableSchema
         The schema returned by :func:`inspect_table`.
     values : sequence of ndarray
-        One 1-D array per column: floats (already rounded and clipped) for
-        numeric columns, objects for categorical ones.
+        One 1-D array per column: floats, or exact 64-bit integers for integer
+        columns (already rounded and clipped), for numeric columns; objects for
+        categorical ones. Integer columns of object arrays and DataFrames come
+        back as Python ints, gaps as NaN.
 
     Returns
     -------
@@ -344,7 +465,9 @@ def restore_table(
     if schema.container == "array":
         n_rows = len(values[0]) if values else 0
         out = np.empty((n_rows, len(schema.columns)), dtype=schema.array_dtype)
-        for i, column in enumerate(values):
+        for i, (spec, column) in enumerate(zip(schema.columns, values, strict=True)):
+            if spec.integer and out.dtype == object:
+                column = _python_ints(column)
             out[:, i] = column
         return out
     data = {}
@@ -361,9 +484,9 @@ def _cast(column: np.ndarray, spec: ColumnSpec) -> pd.Series:
         flags = pd.array(column, dtype="Float64") != 0  # NaN gaps stay <NA>
         return pd.Series(flags).astype(dtype)
     if spec.kind == "numeric" and pd.api.types.is_object_dtype(dtype):
-        if spec.integer and not np.isnan(column).any():
-            return pd.Series(column.astype(np.int64).astype(object))
-        return pd.Series(column.astype(object))
+        if spec.integer:
+            return pd.Series(_python_ints(column), dtype=object)
+        return pd.Series(np.asarray(column, dtype=object), dtype=object)
     if spec.kind == "categorical":
         # pd.array turns None into each dtype's own missing value; the explicit
         # dtype stops pandas from inferring another one (str for objects).

@@ -228,6 +228,31 @@ def _format_counts(y: pd.Series) -> str:
     return ", ".join(f"{label}={count}" for label, count in _class_counts(y).items())
 
 
+#: Advice in the library's messages that names Python parameters, and the same
+#: advice in command-line terms.
+_CLI_TERMS = (
+    (
+        "List it in categorical_features, or use categorical_features='auto'.",
+        "Add it to --categorical, or leave --categorical out to detect "
+        "categorical columns from their type.",
+    ),
+    (
+        "To use each distinct value as a category instead, list the column in "
+        "categorical_features.",
+        "To use each distinct value as a category instead, add the column to "
+        "--categorical.",
+    ),
+    ("Set missing='model' to", "Pass --missing model to"),
+)
+
+
+def _in_cli_terms(message: str) -> str:
+    """A library error message with its advice in command-line terms."""
+    for python, cli in _CLI_TERMS:
+        message = message.replace(python, cli)
+    return message
+
+
 # --------------------------------------------------------------------------- #
 # balance
 # --------------------------------------------------------------------------- #
@@ -299,6 +324,7 @@ def _run_balance(args: argparse.Namespace) -> int:
     sampler = GANOverSampler(
         sampling_strategy=args.sampling_strategy,
         categorical_features=list(categorical) if categorical else "auto",
+        missing=args.missing,
         epochs=args.epochs,
         device=args.device,
         random_state=args.random_state,
@@ -309,7 +335,7 @@ def _run_balance(args: argparse.Namespace) -> int:
         try:
             X_res, y_res = sampler.fit_resample(X, y)
         except (ValueError, TypeError) as exc:
-            raise CLIError(_one_line(exc)) from None
+            raise CLIError(_in_cli_terms(_one_line(exc))) from None
         except TrainingFailedError as exc:
             raise CLIError(_one_line(exc), status=1) from None
         finally:
@@ -566,9 +592,21 @@ def _build_parser() -> argparse.ArgumentParser:
         action="extend",
         metavar="COL",
         help=(
-            "feature columns to treat as categorical; may be repeated (default: "
-            "detect them from their type: text and true/false columns are "
-            "categorical)"
+            "feature columns to treat as categorical; may be repeated. Listing "
+            "columns replaces the automatic detection: every column not listed "
+            "must then be numeric (default: detect them from their type: text "
+            "and true/false columns are categorical)"
+        ),
+    )
+    balance.add_argument(
+        "--missing",
+        choices=("error", "model"),
+        default="error",
+        help=(
+            "what to do with empty cells in feature columns: error stops and "
+            "names the columns; model learns where values are missing and "
+            "leaves synthetic cells empty at about each class's rate "
+            "(default: error)"
         ),
     )
     balance.add_argument(

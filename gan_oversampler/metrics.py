@@ -15,8 +15,11 @@ Three complementary views of how good a set of synthetic rows is:
 resampled.
 
 All functions take two pandas DataFrames with the same columns, or two 2-D
-NumPy arrays of the same width.  None of them touches NumPy's or PyTorch's
-global random state.
+NumPy arrays of the same width.  Missing values are allowed, so the output of
+``GANOverSampler(missing="model")`` can be scored: a missing category is a
+category of its own, and each function documents how it treats a missing
+number.  Infinite numbers are refused, except by :func:`marginal_fidelity`.
+None of the functions touches NumPy's or PyTorch's global random state.
 """
 
 from __future__ import annotations
@@ -104,7 +107,12 @@ def _is_categorical_dtype(series: pd.Series) -> bool:
 
 
 def _resolve_categorical(frame: pd.DataFrame, categorical_features: Any) -> list[Any]:
-    """Column names of the categorical columns, in column order."""
+    """Column names of the categorical columns, in column order.
+
+    Follows ``GANOverSampler`` (and scikit-learn): a list of integers gives
+    positions, even when the column labels are integers; any other list gives
+    column names.
+    """
     columns = list(frame.columns)
     if categorical_features is None:
         return []
@@ -126,15 +134,23 @@ def _resolve_categorical(frame: pd.DataFrame, categorical_features: Any) -> list
             )
         return [c for c, flag in zip(columns, spec, strict=True) if flag]
     chosen = set()
-    for value in spec:
-        if value in columns:
-            chosen.add(value)
-        elif isinstance(value, numbers.Integral) and -len(columns) <= value < len(
-            columns
-        ):
+    if all(
+        isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+        for v in spec
+    ):
+        n = len(columns)
+        for value in spec:
+            if not -n <= value < n:
+                raise ValueError(
+                    f"categorical_features contains index {value}, but real has "
+                    f"only {n} columns (valid indices: 0 to {n - 1})"
+                )
             chosen.add(columns[value])
-        else:
-            raise ValueError(f"categorical feature {value!r} is not a column")
+    else:
+        for value in spec:
+            if value not in columns:
+                raise ValueError(f"categorical feature {value!r} is not a column")
+            chosen.add(value)
     return [c for c in columns if c in chosen]
 
 
@@ -156,9 +172,13 @@ def _numeric_values(series: pd.Series, name: str, column: Any) -> np.ndarray:
 
 
 def _prepare(
-    real: Any, synthetic: Any, categorical_features: Any, *, allow_nan: bool = False
+    real: Any, synthetic: Any, categorical_features: Any, *, allow_inf: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Any], list[Any]]:
-    """Aligned frames with float numeric and str categorical columns."""
+    """Aligned frames with float numeric and str categorical columns.
+
+    Missing numeric values stay NaN; infinite ones are refused unless
+    ``allow_inf``.
+    """
     real_df, synth_df = _check_pair(real, synthetic)
     categorical = _resolve_categorical(real_df, categorical_features)
     numeric = [c for c in real_df.columns if c not in set(categorical)]
@@ -170,14 +190,57 @@ def _prepare(
                 clean[col] = _categorical_values(frame[col]).to_numpy(dtype=object)
             else:
                 values = _numeric_values(frame[col], name, col)
-                if not allow_nan and not np.isfinite(values).all():
+                if not allow_inf and np.isinf(values).any():
                     raise ValueError(
-                        f"numeric column {col!r} of {name} has missing or infinite "
-                        "values"
+                        f"numeric column {col!r} of {name} has infinite values"
                     )
                 clean[col] = values
         out.append(pd.DataFrame(clean, columns=real_df.columns))
     return out[0], out[1], numeric, categorical
+
+
+def _design(
+    real_df: pd.DataFrame,
+    synth_df: pd.DataFrame,
+    numeric: list[Any],
+    categorical: list[Any],
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str], dict[str, str]]:
+    """Frames for scikit-learn: positional names, numeric gaps filled and flagged.
+
+    Columns are renamed ``"c0"``, ``"c1"``, ... so that they are selected by
+    name whatever the caller's labels are (integers, mixed types).  Each
+    numeric column with a missing value in either frame has its gaps filled
+    with the median of real's observed values (0 when it has none) and gets a
+    0/1 indicator column ``"m<i>"``.  Returns both frames, the numeric and the
+    categorical names, and a dict value column -> indicator column.
+    """
+    names = {col: f"c{i}" for i, col in enumerate(real_df.columns)}
+    real_x = real_df.set_axis(list(names.values()), axis=1)
+    synth_x = synth_df.set_axis(list(names.values()), axis=1)
+    indicators = {}
+    for col in numeric:
+        value = names[col]
+        real_gaps = np.isnan(real_x[value].to_numpy())
+        synth_gaps = np.isnan(synth_x[value].to_numpy())
+        if not (real_gaps.any() or synth_gaps.any()):
+            continue
+        observed = real_x[value].to_numpy()[~real_gaps]
+        fill = float(np.median(observed)) if observed.size else 0.0
+        flag = "m" + value[1:]
+        indicators[value] = flag
+        real_x = real_x.assign(
+            **{value: real_x[value].fillna(fill), flag: real_gaps.astype(float)}
+        )
+        synth_x = synth_x.assign(
+            **{value: synth_x[value].fillna(fill), flag: synth_gaps.astype(float)}
+        )
+    return (
+        real_x,
+        synth_x,
+        [names[c] for c in numeric],
+        [names[c] for c in categorical],
+        indicators,
+    )
 
 
 def _rng(random_state: Any) -> np.random.Generator:
@@ -291,8 +354,11 @@ def marginal_fidelity(
     categorical_features : "auto", None, or array-like, default="auto"
         Which columns are categorical: ``"auto"`` takes every column of
         ``real`` whose dtype is not numeric (object, string, category) or is
-        bool; ``None`` means none; otherwise column names, integer positions
-        or a boolean mask.
+        bool; ``None`` means none; otherwise a boolean mask, a list of integer
+        positions or a list of column names.  As in ``GANOverSampler`` and
+        scikit-learn, a list of integers gives positions even when the columns
+        are labelled with integers (``[0]`` is the first column, whatever its
+        label); any other list gives column names.
 
     Returns
     -------
@@ -316,7 +382,7 @@ def marginal_fidelity(
     0.5
     """
     real_df, synth_df, _, categorical = _prepare(
-        real, synthetic, categorical_features, allow_nan=True
+        real, synthetic, categorical_features, allow_inf=True
     )
     scores = {}
     for col in real_df.columns:
@@ -368,7 +434,9 @@ def _copy_chunks(
     return ids
 
 
-def _encoder(numeric: list[Any], categorical: list[Any]) -> ColumnTransformer:
+def _encoder(
+    numeric: list[str], categorical: list[str], flags: list[str]
+) -> ColumnTransformer:
     transformers = []
     if numeric:
         transformers.append(("num", StandardScaler(), numeric))
@@ -380,6 +448,8 @@ def _encoder(numeric: list[Any], categorical: list[Any]) -> ColumnTransformer:
                 categorical,
             )
         )
+    if flags:
+        transformers.append(("missing", "passthrough", flags))
     return ColumnTransformer(transformers)
 
 
@@ -409,6 +479,13 @@ def detectability_auc(
     Values clearly below 0.5 can still occur when synthetic rows are
     *near*-copies of real rows: detectability does not measure copying, see
     :func:`distance_to_closest_record`.
+
+    Missing values: a missing category is a category of its own.  Each
+    numeric column with a missing value in ``real`` or ``synthetic`` has its
+    gaps filled with the median of ``real``'s observed values in that column
+    (0 if it has none) and gets a 0/1 "is missing" indicator feature, so that
+    the classifier sees both the values and where they are missing: a wrong
+    missing rate is detectable.  Infinite numbers raise a ``ValueError``.
 
     Parameters
     ----------
@@ -457,6 +534,10 @@ def detectability_auc(
     real_df, synth_df, numeric, categorical = _prepare(
         real, synthetic, categorical_features
     )
+    real_df, synth_df, numeric, categorical, indicators = _design(
+        real_df, synth_df, numeric, categorical
+    )
+    flags = list(indicators.values())
     n_real, n_synth = len(real_df), len(synth_df)
     if min(n_real, n_synth) < 2:
         raise ValueError(
@@ -496,7 +577,7 @@ def detectability_auc(
     for train, test in splitter.split(X, y, groups):
         if len(np.unique(y[test])) < 2 or len(np.unique(y[train])) < 2:
             continue
-        model = make_pipeline(_encoder(numeric, categorical), clone(estimator))
+        model = make_pipeline(_encoder(numeric, categorical, flags), clone(estimator))
         model.fit(X.iloc[train], y[train])
         proba = model.predict_proba(X.iloc[test])[:, list(model.classes_).index(1)]
         scores.append(roc_auc_score(y[test], proba))
@@ -513,20 +594,36 @@ def detectability_auc(
 
 
 def _distance_space(
-    real_df: pd.DataFrame, numeric: list[Any], categorical: list[Any]
+    real_df: pd.DataFrame,
+    numeric: list[str],
+    categorical: list[str],
+    indicators: dict[str, str],
 ) -> ColumnTransformer:
+    """Encoder fitted on ``real_df`` (gaps filled, see :func:`_design`).
+
+    The scaler learns each numeric column's mean and standard deviation from
+    the observed values only; a column with no observed value keeps just its
+    indicator.  Indicators pass through unscaled, so a mismatch costs a
+    squared distance of 1.
+    """
+    fit_frame = real_df.copy()
+    for value, flag in indicators.items():
+        fit_frame.loc[fit_frame[flag].to_numpy() == 1.0, value] = np.nan
+    scaled = [c for c in numeric if fit_frame[c].notna().any()]
     transformers = []
-    if numeric:
-        transformers.append(("num", StandardScaler(), numeric))
+    if scaled:
+        transformers.append(("num", StandardScaler(), scaled))
     if categorical:
         # A category mismatch flips two one-hot entries; scaling by 1/sqrt(2)
         # makes it cost a squared distance of 1, like a 1-sd numeric gap.
         onehot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
         transformers.append(("cat", onehot, categorical))
-        weights = {"num": 1.0, "cat": 1.0 / np.sqrt(2.0)}
-    else:
-        weights = None
-    return ColumnTransformer(transformers, transformer_weights=weights).fit(real_df)
+    if indicators:
+        transformers.append(("missing", "passthrough", list(indicators.values())))
+    weights = {name: 1.0 for name, _, _ in transformers}
+    if categorical:
+        weights["cat"] = 1.0 / np.sqrt(2.0)
+    return ColumnTransformer(transformers, transformer_weights=weights).fit(fit_frame)
 
 
 def distance_to_closest_record(
@@ -541,6 +638,16 @@ def distance_to_closest_record(
     ``real``; one-hot columns are scaled by 1/sqrt(2) so that a different
     category adds 1 to the squared distance, like a one-standard-deviation
     numeric difference.  Categories absent from ``real`` encode as all zeros.
+
+    Missing values: a missing category is a category of its own.  Each
+    numeric column with a missing value in ``real`` or ``synthetic`` gets a
+    0/1 "is missing" indicator, unscaled, so that a missing value facing an
+    observed one adds 1 to the squared distance, like a different category;
+    the gaps themselves are filled with the median of ``real``'s observed
+    values, so that two missing values are at distance 0.  Numeric columns
+    are standardised with the mean and standard deviation of ``real``'s
+    observed values; a column with no observed value in ``real`` counts
+    through its indicator only.  Infinite numbers raise a ``ValueError``.
 
     Parameters
     ----------
@@ -578,7 +685,10 @@ def distance_to_closest_record(
     )
     if len(real_df) < 2:
         raise ValueError("distance_to_closest_record needs at least 2 real rows")
-    space = _distance_space(real_df, numeric, categorical)
+    real_df, synth_df, numeric, categorical, indicators = _design(
+        real_df, synth_df, numeric, categorical
+    )
+    space = _distance_space(real_df, numeric, categorical, indicators)
     real_z = np.asarray(space.transform(real_df), dtype=float)
     synth_z = np.asarray(space.transform(synth_df), dtype=float)
     nn = NearestNeighbors(n_neighbors=1).fit(real_z)
@@ -630,6 +740,10 @@ def quality_report(
     refitted with ``fit_resample(X, y)`` and the rows after the first
     ``len(X)`` are used, which is where imbalanced-learn oversamplers put
     their new rows; ``n_samples`` is then ignored.
+
+    Missing values in ``X`` and in the synthetic rows (as generated by
+    ``GANOverSampler(missing="model")``) are handled as each metric
+    documents.
 
     Parameters
     ----------

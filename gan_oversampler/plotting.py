@@ -201,8 +201,9 @@ def plot_history(
             )
     if not labels:
         raise ValueError(
-            "There is no training history to plot: no class received synthetic "
-            "rows, so no GAN was trained."
+            "There is no training history to plot: no GAN was trained. Classes "
+            "that asked for no synthetic rows get none, and classes smaller than "
+            "min_class_size are randomly oversampled (small_class='random')."
         )
     with_distance = any(curves[label].has_distance for label in labels)
     fig, axes = _axes_grid(ax, len(labels), 3 if with_distance else 2, plt)
@@ -407,10 +408,11 @@ def plot_real_vs_synthetic(
         Columns to plot, in this order: labels for DataFrames, positions for
         arrays. By default all columns of ``real``.
     categorical_features : "auto" or sequence of hashable, default="auto"
-        Columns drawn as bar charts. Columns of ``real`` with a categorical,
-        object, string or boolean dtype always are; list numeric columns here
-        to draw them as bars too (for example integer codes). The other
-        columns get histograms.
+        Columns drawn as bar charts, given like ``columns`` (labels for
+        DataFrames, positions for arrays). Columns of ``real`` with a
+        categorical, object, string or boolean dtype always are; list numeric
+        columns here to draw them as bars too (for example integer codes). The
+        other columns get histograms.
     bins : int, default=20
         Number of histogram bins for numeric columns that are not small-range
         integers.
@@ -429,8 +431,9 @@ def plot_real_vs_synthetic(
     Raises
     ------
     ValueError
-        If a requested column is missing from either table, ``bins`` or
-        ``n_cols`` is not a positive integer, or there is nothing to plot.
+        If a requested column (in ``columns`` or ``categorical_features``) is
+        missing, ``bins`` or ``n_cols`` is not a positive integer, or there is
+        nothing to plot.
 
     See Also
     --------
@@ -476,6 +479,12 @@ def plot_real_vs_synthetic(
                 f"labels; got {categorical_features!r}."
             )
     else:
+        unknown = [c for c in categorical_features if c not in real_frame.columns]
+        if unknown:
+            raise ValueError(
+                f"categorical_features names column(s) {unknown} not found in real; "
+                "give column labels, as for columns (positions for arrays)."
+            )
         categorical |= set(categorical_features)
 
     n_panels = len(columns)

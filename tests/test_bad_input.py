@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -89,6 +91,50 @@ def test_dates_and_durations_rejected(Xy, column):
         TypeError, match=r"Column 'when' holds .*Convert it to a number"
     ):
         sampler().fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    "values, kind",
+    [
+        (
+            [datetime.date(2020, 1, 1) + datetime.timedelta(days=i) for i in range(60)],
+            "dates",
+        ),
+        ([datetime.datetime(2020, 1, 1, i % 24) for i in range(60)], "dates"),
+        ([datetime.time(i % 24, 30) for i in range(60)], "times of day"),
+        ([datetime.timedelta(minutes=i) for i in range(60)], "durations"),
+    ],
+    ids=["date", "datetime", "time", "timedelta"],
+)
+@pytest.mark.parametrize("categorical_features", ["auto", None, ["c"]])
+def test_object_dates_times_and_durations_rejected(
+    Xy, values, kind, categorical_features
+):
+    # Databases hand dates back as datetime.date objects in an object column;
+    # those must not silently become categories.
+    X, y = Xy
+    when = pd.Series(values, dtype=object)
+    when[[4, 9]] = None  # gaps do not hide them
+    X = X.assign(when=when)
+    with pytest.raises(
+        TypeError,
+        match=rf"Column 'when' holds {kind} \(object dtype: .*Convert it to a number"
+        r".*drop the column.*categorical_features",
+    ):
+        sampler(
+            categorical_features=categorical_features, missing="model"
+        ).fit_resample(X, y)
+
+
+def test_object_dates_in_array_rejected_unless_named_categorical():
+    X = np.empty((40, 2), dtype=object)
+    X[:, 0] = np.arange(40.0)
+    X[:, 1] = [datetime.date(2021, 5, 1 + i % 3) for i in range(40)]
+    y = [0] * 30 + [1] * 10
+    with pytest.raises(TypeError, match=r"Column 1 holds dates"):
+        sampler().fit_resample(X, y)
+    X_res, _ = sampler(categorical_features=[1]).fit_resample(X, y)
+    assert set(X_res[40:, 1]) <= set(X[30:, 1])
 
 
 def test_unknown_device_string(Xy):

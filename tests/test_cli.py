@@ -249,6 +249,101 @@ def test_balance_errors(
     assert after == before  # nothing written, nothing left behind
 
 
+@pytest.fixture
+def grades_csv(tmp_path: Path) -> Path:
+    """Integer grades, a text column, floats with one gap, and 50 no / 10 yes."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "grade": rng.integers(1, 4, 60),
+            "city": rng.choice(["Oslo", "Lima"], 60),
+            "x": rng.normal(size=60).round(3),
+            "label": ["no"] * 50 + ["yes"] * 10,
+        }
+    )
+    frame.loc[[3, 55], "x"] = np.nan
+    path = tmp_path / "grades.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_missing_values_error_names_the_option(
+    grades_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "out.csv"
+    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
+    assert main([*args, *FAST, "--quiet"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "['x']" in line
+    assert "--missing model" in line
+    assert "missing='model'" not in line
+    assert not output.exists()
+
+
+def test_missing_model_learns_gaps(grades_csv: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.csv"
+    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
+    assert main([*args, *FAST, "--quiet", "--missing", "model"]) == 0
+    original, result = pd.read_csv(grades_csv), pd.read_csv(output)
+    pd.testing.assert_frame_equal(result.iloc[:60], original)
+    assert result["label"].value_counts().to_dict() == {"no": 50, "yes": 50}
+    assert set(result["city"]) == {"Oslo", "Lima"}
+
+
+def test_missing_rejects_unknown_choice(
+    grades_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["balance", str(grades_csv), "--target", "label", "-o", "out.csv"]
+    assert main([*args, "--missing", "drop"]) == 2
+    assert "--missing" in _one_error_line(capsys.readouterr().err)
+
+
+def test_column_left_out_of_categorical_speaks_cli_terms(
+    grades_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "out.csv"
+    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
+    code = main(
+        [*args, *FAST, "--quiet", "--missing", "model", "--categorical", "grade"]
+    )
+    assert code == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "Column 'city'" in line
+    assert "Add it to --categorical, or leave --categorical out" in line
+    assert "categorical_features" not in line
+    assert not output.exists()
+
+
+def test_object_dates_error_speaks_cli_terms(
+    grades_csv: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Parquet date columns read back as datetime.date objects.
+    import datetime
+
+    from gan_oversampler import cli
+
+    frame = pd.read_csv(grades_csv).drop(columns="x")
+    start = datetime.date(2020, 1, 1)
+    hired = [start + datetime.timedelta(days=i % 7) for i in range(len(frame))]
+    frame["hired"] = pd.Series(hired, dtype=object)
+    monkeypatch.setattr(cli, "_read_table", lambda path, fmt: frame)
+    output = tmp_path / "out.csv"
+    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
+    assert main([*args, *FAST, "--quiet"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "Column 'hired' holds dates" in line
+    assert "add the column to --categorical" in line
+    assert "categorical_features" not in line
+    assert not output.exists()
+
+    named = ["--categorical", "city", "hired"]
+    assert main([*args, *FAST, "--quiet", *named]) == 0
+    assert set(pd.read_csv(output)["hired"]) <= {str(d) for d in hired}
+
+
 def test_parquet_without_pyarrow(
     teachers_csv: Path,
     tmp_path: Path,
@@ -370,7 +465,10 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "demo" in out
     assert "balance" in out
     assert main(["balance", "--help"]) == 0
-    assert "--sampling-strategy" in capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--sampling-strategy" in out
+    assert "--missing {error,model}" in out
+    assert "replaces the automatic detection" in out
 
 
 def test_no_command(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -251,11 +253,11 @@ def test_errors(func):
 
 def test_errors_specific():
     real = _mixed(20, 0)
-    nan = real.assign(x=np.nan)
-    with pytest.raises(ValueError, match="missing or infinite"):
-        distance_to_closest_record(real, nan)
-    with pytest.raises(ValueError, match="missing or infinite"):
-        detectability_auc(nan, real)
+    inf = real.assign(x=np.inf)
+    with pytest.raises(ValueError, match="infinite"):
+        distance_to_closest_record(real, inf)
+    with pytest.raises(ValueError, match="infinite"):
+        detectability_auc(inf, real)
     with pytest.raises(ValueError, match="at least 2 real"):
         distance_to_closest_record(real.iloc[:1], real)
     with pytest.raises(ValueError, match="at least 2 real and 2 synthetic"):
@@ -353,3 +355,131 @@ def test_auc_too_few_distinct_rows():
     fake = pd.DataFrame({"x": [1.0, 2.0]})
     with pytest.raises(ValueError, match="too few distinct rows"):
         detectability_auc(real, fake)
+
+
+# ------------------------------------------------------------ missing values
+
+
+def _with_gaps(n: int, seed: int, rate: float) -> pd.DataFrame:
+    frame = _mixed(n, seed)
+    gaps = np.random.default_rng(seed + 100).random(n) < rate
+    frame.loc[gaps, "x"] = np.nan
+    return frame
+
+
+def test_dcr_missing_numeric_known_values():
+    # Real x is 0, 2, 4, 6 (mean 3, sd sqrt(5)); real-real gaps are 2.  A gap
+    # is filled with real's median, 3, and costs 1 on its indicator: the
+    # nearest real row to a synthetic gap is 1 away on x and 1 on the flag.
+    real = np.array([[0.0], [2.0], [4.0], [6.0]])
+    gap = np.array([[np.nan]])
+    expected = np.sqrt((1 / 5 + 1) / (4 / 5))
+    assert distance_to_closest_record(real, gap) == pytest.approx(expected)
+    # With a gap in real too, a synthetic gap copies that row, and a value
+    # is compared with the observed values only.
+    real_gap = np.array([[0.0], [2.0], [4.0], [6.0], [np.nan]])
+    assert distance_to_closest_record(real_gap, gap) == 0.0
+    assert distance_to_closest_record(real_gap, [[3.0]]) == pytest.approx(0.5)
+    # A column missing in every real row counts through its indicator only.
+    both = pd.DataFrame({"x": [0.0, 2.0, 4.0, 6.0], "z": [np.nan] * 4})
+    fake = pd.DataFrame({"x": [1.0], "z": [100.0]})
+    assert distance_to_closest_record(both, fake) == pytest.approx(
+        np.sqrt(1 / 5 + 1) / np.sqrt(4 / 5)
+    )
+
+
+def test_auc_missing_numeric_values():
+    real = _with_gaps(120, 0, rate=0.25)
+    # Same rows with the same gaps: exact copies tie.
+    assert detectability_auc(real, real.copy(), random_state=0) == pytest.approx(0.5)
+    # Copies of gap-free rows, but with x missing in every other synthetic row:
+    # the indicator gives those away, the others tie (AUC 1/2 * 1 + 1/2 * 1/2).
+    full = _mixed(120, 0)
+    holes = full.copy()
+    holes.loc[::2, "x"] = np.nan
+    auc = detectability_auc(full, holes, estimator=LogisticRegression(), random_state=0)
+    assert auc == pytest.approx(0.75, abs=0.07)
+    fake = _with_gaps(150, 1, rate=0.25)
+    first = detectability_auc(real, fake, estimator=FAST_RF, random_state=3)
+    assert 0.3 < first < 0.7
+    assert detectability_auc(real, fake, estimator=FAST_RF, random_state=3) == first
+    # Gaps only in the synthetic rows work as well.
+    assert 0.5 < detectability_auc(_mixed(80, 0), fake, random_state=0) <= 1.0
+
+
+def test_missing_numeric_infinite_still_refused():
+    real = _with_gaps(20, 0, rate=0.3)
+    inf = real.assign(x=np.r_[np.inf, np.zeros(19)])
+    for func in (detectability_auc, distance_to_closest_record):
+        with pytest.raises(ValueError, match="column 'x' of synthetic has infinite"):
+            func(real, inf)
+        with pytest.raises(ValueError, match="column 'x' of real has infinite"):
+            func(inf, real)
+
+
+def test_quality_report_missing_model_sampler():
+    from gan_oversampler import GANOverSampler
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120)})
+    X.loc[::4, "a"] = np.nan
+    y = np.r_[np.zeros(100, dtype=int), np.ones(20, dtype=int)]
+    sampler = GANOverSampler(epochs=2, missing="model", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sampler.fit_resample(X, y)
+    report = quality_report(sampler, X, y, random_state=0)
+    row = report.loc[1]
+    assert (row["n_real"], row["n_synthetic"]) == (20, 80)
+    assert 0.0 <= row["detectability_auc"] <= 1.0
+    assert 0.0 <= row["marginal_fidelity"] <= 1.0
+    assert 0.0 <= row["dcr_ratio"] < np.inf
+
+
+# ---------------------------------------------------- integer column labels
+
+
+def _int_labelled(n: int = 60, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({10: rng.normal(size=n), 20: rng.integers(0, 3, size=n)})
+
+
+def test_categorical_integers_are_positions():
+    # As in GANOverSampler and scikit-learn: integers are positions even when
+    # the column labels are integers.  Position 0 is the column labelled 1.
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({1: rng.integers(0, 3, size=60), 0: rng.normal(size=60)})
+    shifted = X + 0.5  # no value in common, yet the integer column's KS < 1
+    fid = marginal_fidelity(X, shifted, categorical_features=[0])
+    assert fid.index.tolist() == [1, 0]
+    assert fid[1] == 0.0  # 1 - TV: categorical
+    assert fid[0] > 0.0  # 1 - KS: numeric
+    pd.testing.assert_series_equal(
+        marginal_fidelity(X, shifted, categorical_features=[-2]), fid
+    )
+    X = _int_labelled()
+    for func in (marginal_fidelity, detectability_auc, distance_to_closest_record):
+        with pytest.raises(ValueError, match=r"index 20.*valid indices: 0 to 1"):
+            func(X, X, categorical_features=[20])
+
+
+def test_categorical_names_when_not_all_integers():
+    X = _int_labelled().assign(s=lambda d: np.where(d[20] > 0, "a", "b"))
+    shifted = X.copy()
+    shifted[20] = shifted[20] + 0.5
+    # A list that is not all integers names columns, as in GANOverSampler.
+    fid = marginal_fidelity(X, shifted, categorical_features=[20, "s"])
+    assert fid[20] == 0.0
+    with pytest.raises(ValueError, match="not a column"):
+        marginal_fidelity(X, shifted, categorical_features=[1, "s"])
+
+
+def test_integer_column_labels_auc_and_dcr():
+    X = _int_labelled(80, 0)
+    fake = _int_labelled(80, 1)
+    auc = detectability_auc(X, fake, categorical_features=[1], random_state=0)
+    assert 0.2 < auc < 0.8
+    assert 0.3 < distance_to_closest_record(X, fake, categorical_features=[1]) < 3
+    assert distance_to_closest_record(X, X, categorical_features=None) == 0.0
+    mixed = X.rename(columns={10: "x"})
+    assert distance_to_closest_record(mixed, mixed.copy()) == 0.0

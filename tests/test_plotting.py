@@ -315,3 +315,13 @@ def test_plots_of_fitted_sampler(fast):
     synthetic = X_res.iloc[len(X) :]
     fig = plot_real_vs_synthetic(X[y == "male"], synthetic)
     assert len(fig.axes) == X.shape[1]
+
+
+def test_plot_real_vs_synthetic_unknown_categorical_column():
+    frame = pd.DataFrame({10: [1.0, 2.0, 3.0], 20: [0, 1, 0]})
+    with pytest.raises(
+        ValueError, match=r"categorical_features names column\(s\) \[1\]"
+    ):
+        plot_real_vs_synthetic(frame, frame, categorical_features=[1])
+    fig = plot_real_vs_synthetic(frame, frame, categorical_features=[20])
+    plt.close(fig)

@@ -22,7 +22,7 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from gan_oversampler import GANOverSampler, SmallClassWarning, TrainingHistory
-from gan_oversampler._training import _MIN_IMPROVEMENT
+from gan_oversampler._training import _MIN_IMPROVEMENT, EVAL_EVERY_STEPS
 
 
 def _check_synthetic_rows(X, y, X_res, y_res, sampler):
@@ -278,6 +278,37 @@ def test_determinism_and_untouched_global_rng(mixed, fast):
     assert not first[0].equals(other[0])
 
 
+def test_classes_needing_no_rows_train_no_gan(fast):
+    X, y = make_classification(n_samples=120, weights=[0.75], random_state=0)
+    sampler = GANOverSampler(sampling_strategy="all", random_state=0, **fast)
+    _, y_res = sampler.fit_resample(X, y)
+    assert sampler.sampling_strategy_[0] == 0 and sampler.sampling_strategy_[1] > 0
+    assert list(sampler.generators_) == [1] and list(sampler.history_) == [1]
+    assert Counter(y_res)[0] == Counter(y)[0]
+    with pytest.raises(ValueError, match="Cannot sample class 0"):
+        sampler.sample(3, label=0)
+    # Nothing asked at all: the rows come back unchanged, in a new array.
+    nothing = GANOverSampler(sampling_strategy={0: 90, 1: 30}, **fast)
+    X_same, y_same = nothing.fit_resample(X, y)
+    assert nothing.generators_ == {} and nothing.history_ == {}
+    np.testing.assert_array_equal(X_same, X)
+    assert not np.shares_memory(X_same, X)
+    np.testing.assert_array_equal(y_same, y)
+
+
+def test_random_state_none_leaves_global_numpy_state_alone(fast):
+    # None draws fresh entropy; it must not read or advance np.random's state.
+    X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
+    np.random.seed(3)  # noqa: NPY002 - the global state is the point
+    state = np.random.get_state()  # noqa: NPY002
+    a = GANOverSampler(random_state=None, **fast).fit_resample(X, y)[0]
+    after = np.random.get_state()  # noqa: NPY002
+    assert np.array_equal(state[1], after[1]) and state[2] == after[2]
+    np.random.seed(3)  # noqa: NPY002
+    b = GANOverSampler(random_state=None, **fast).fit_resample(X, y)[0]
+    assert not np.array_equal(a[len(X) :], b[len(X) :])
+
+
 def test_random_state_instance_is_used(fast):
     X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
     a = GANOverSampler(random_state=np.random.RandomState(5), **fast).fit_resample(X, y)
@@ -417,6 +448,11 @@ def test_early_stopping_stops_records_and_keeps_best():
     history = sampler.history_[1]
     assert history.stopped_epoch is not None and history.stopped_epoch < 2000
     assert len(history) == history.stopped_epoch
+    # Training stops at an evaluation, possibly within an epoch: that epoch
+    # is recorded from the steps it ran.
+    per_epoch = history.n_rows // history.batch_size
+    assert history.n_steps % EVAL_EVERY_STEPS == 0
+    assert len(history) == -(-history.n_steps // per_epoch)
     distances = history.marginal_distance
     evaluated = distances[~np.isnan(distances)]
     assert len(evaluated) >= 5 and (evaluated > 0).all()
@@ -427,6 +463,49 @@ def test_early_stopping_stops_records_and_keeps_best():
     later = distances[history.best_epoch :]
     assert (later[~np.isnan(later)] >= kept * (1 - _MIN_IMPROVEMENT)).all()
     assert Counter(y_res)[1] == Counter(y_res)[0]
+
+
+def test_early_stopping_keeps_best_generator_when_training_runs_to_the_end():
+    # One step per epoch (64 rows, batch 64), so epochs and steps coincide.
+    # Training runs all 1,000 epochs without stopping, and the best evaluation
+    # is an earlier one (step 800 on this seed): its generator must be the one
+    # kept. A run that ends at the best epoch makes the same steps and
+    # evaluations up to there and ends with that generator, so both runs must
+    # keep the same weights.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(264, 3))
+    y = np.r_[np.zeros(200, int), np.ones(64, int)]
+    long = GANOverSampler(epochs=1000, early_stopping=True, random_state=0)
+    long.fit_resample(X, y)
+    history = long.history_[1]
+    assert history.stopped_epoch is None and len(history) == 1000
+    assert not np.isnan(history.marginal_distance[-1])  # the last step is scored
+    best = history.best_epoch
+    assert best is not None and best % 100 == 0
+    assert best < 1000, "scenario needs a best evaluation before the last step"
+    short = GANOverSampler(epochs=best, early_stopping=True, random_state=0)
+    short.fit_resample(X, y)
+    assert short.history_[1].best_epoch == best
+    kept, at_best = (s.generators_[1].state_dict() for s in (long, short))
+    assert kept.keys() == at_best.keys()
+    for name, weights in kept.items():
+        torch.testing.assert_close(weights, at_best[name], rtol=0, atol=0)
+
+
+def test_early_stopping_evaluations_land_in_their_epochs():
+    # 10,000 rows, batch 64: 156 steps per epoch, 3 epochs (468 steps).
+    # Evaluations at steps 100, 200, 300, 400 and the last step 468 fall in
+    # epochs 1, 2, 2, 3 and 3; each epoch keeps its last one.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30_000, 3))
+    y = np.r_[np.zeros(20_000, int), np.ones(10_000, int)]
+    sampler = GANOverSampler(epochs=3, early_stopping=True, random_state=0)
+    sampler.fit_resample(X, y)
+    history = sampler.history_[1]
+    assert len(history) == 3 and history.stopped_epoch is None
+    assert history.n_steps == 3 * 156
+    assert not np.isnan(history.marginal_distance).any()
+    assert 1 <= history.best_epoch <= 3
 
 
 def test_early_stopping_never_stops_before_min_steps():
