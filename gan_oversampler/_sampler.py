@@ -187,7 +187,7 @@ None, default=None
         the real ones. Every ~100 steps, the mean per-column 1-D Wasserstein
         distance between up to 512 real rows and as many generated rows is
         recorded in ``history_[label].marginal_distance``; training stops after
-        5 evaluations without a 1% improvement (never before 400 steps). The
+        10 evaluations without a 1% improvement (never before 400 steps). The
         last step is evaluated too, and the generator from the best evaluation
         is kept, whether training stopped early or not.
 
