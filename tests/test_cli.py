@@ -267,17 +267,24 @@ def grades_csv(tmp_path: Path) -> Path:
     return path
 
 
+def _balance_error(
+    table: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> str:
+    """Run ``balance`` on ``table`` expecting a usage error; return its line."""
+    output = tmp_path / "out.csv"
+    args = ["balance", str(table), "--target", "label", "-o", str(output)]
+    assert main([*args, *FAST, "--quiet", *extra]) == 2
+    assert not output.exists()
+    return _one_error_line(capsys.readouterr().err)
+
+
 def test_missing_values_error_names_the_option(
     grades_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "out.csv"
-    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
-    assert main([*args, *FAST, "--quiet"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = _balance_error(grades_csv, tmp_path, capsys)
     assert "['x']" in line
     assert "--missing model" in line
     assert "missing='model'" not in line
-    assert not output.exists()
 
 
 def test_missing_model_learns_gaps(grades_csv: Path, tmp_path: Path) -> None:
@@ -301,17 +308,12 @@ def test_missing_rejects_unknown_choice(
 def test_column_left_out_of_categorical_speaks_cli_terms(
     grades_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "out.csv"
-    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
-    code = main(
-        [*args, *FAST, "--quiet", "--missing", "model", "--categorical", "grade"]
+    line = _balance_error(
+        grades_csv, tmp_path, capsys, "--missing", "model", "--categorical", "grade"
     )
-    assert code == 2
-    line = _one_error_line(capsys.readouterr().err)
     assert "Column 'city'" in line
     assert "Add it to --categorical, or leave --categorical out" in line
     assert "categorical_features" not in line
-    assert not output.exists()
 
 
 def test_object_dates_error_speaks_cli_terms(
@@ -330,15 +332,13 @@ def test_object_dates_error_speaks_cli_terms(
     hired = [start + datetime.timedelta(days=i % 7) for i in range(len(frame))]
     frame["hired"] = pd.Series(hired, dtype=object)
     monkeypatch.setattr(cli, "_read_table", lambda path, fmt: frame)
-    output = tmp_path / "out.csv"
-    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
-    assert main([*args, *FAST, "--quiet"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = _balance_error(grades_csv, tmp_path, capsys)
     assert "Column 'hired' holds dates" in line
     assert "add the column to --categorical" in line
     assert "categorical_features" not in line
-    assert not output.exists()
 
+    output = tmp_path / "out.csv"
+    args = ["balance", str(grades_csv), "--target", "label", "-o", str(output)]
     named = ["--categorical", "city", "hired"]
     assert main([*args, *FAST, "--quiet", *named]) == 0
     assert set(pd.read_csv(output)["hired"]) <= {str(d) for d in hired}

@@ -68,13 +68,29 @@ def test_small_class_and_numpy_round_trip(tmp_path, fast):
     assert loaded.sample(2, 1).dtype == np.float32
 
 
-def test_other_format_version_is_refused(tmp_path, fitted):
-    sampler, _ = fitted
-    path = tmp_path / "sampler.pt"
+def _saved_as(sampler, path, edit):
+    """Save ``sampler`` to ``path``, then rewrite the file's payload with ``edit``."""
     sampler.save(path)
     payload = torch.load(path, weights_only=True)
-    payload["format_version"] = 99
+    edit(payload)
     torch.save(payload, path)
+    return path
+
+
+def _as_format_2(payload: dict) -> None:
+    """Drop what format 3 added: categories' dtypes, fallback rows' dtypes."""
+    payload["format_version"] = 2
+    for column in payload["encoder"]["schema"]["columns"]:
+        column["dtype"].pop("categories_dtype", None)
+    for entry in payload["classes"]:
+        entry.pop("fallback_dtypes", None)
+
+
+def test_other_format_version_is_refused(tmp_path, fitted):
+    sampler, _ = fitted
+    path = _saved_as(
+        sampler, tmp_path / "sampler.pt", lambda p: p.update(format_version=99)
+    )
     with pytest.raises(ValueError, match="file format 99"):
         GANOverSampler.load(path)
 
@@ -206,16 +222,7 @@ def test_format_2_files_still_load(tmp_path, fitted):
     # Format 2 had neither the categories' dtype nor the fallback rows' dtypes:
     # such files load as before (categories and values inferred).
     sampler, _ = fitted
-    path = tmp_path / "sampler.pt"
-    sampler.save(path)
-    payload = torch.load(path, weights_only=True)
-    payload["format_version"] = 2
-    for column in payload["encoder"]["schema"]["columns"]:
-        column["dtype"].pop("categories_dtype", None)
-    for entry in payload["classes"]:
-        entry.pop("fallback_dtypes", None)
-    torch.save(payload, path)
-    loaded = GANOverSampler.load(path)
+    loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_2))
     # This table's categories are strings, which the old behaviour restores.
     pd.testing.assert_frame_equal(loaded.sample(30, "rare"), sampler.sample(30, "rare"))
 
@@ -227,13 +234,6 @@ def test_format_2_fallback_rows_load_as_floats(tmp_path, fast):
         warnings.simplefilter("ignore")
         sampler = GANOverSampler(random_state=0, **fast)
         sampler.fit_resample(X, y)
-    path = tmp_path / "s.pt"
-    sampler.save(path)
-    payload = torch.load(path, weights_only=True)
-    payload["format_version"] = 2
-    for entry in payload["classes"]:
-        del entry["fallback_dtypes"]
-    torch.save(payload, path)
-    loaded = GANOverSampler.load(path)
+    loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_2))
     assert loaded._fallback_rows[1]["c1"].dtype == np.float64
     pd.testing.assert_frame_equal(loaded.sample(8, 1), sampler.sample(8, 1))

@@ -465,6 +465,16 @@ def test_early_stopping_stops_records_and_keeps_best():
     assert Counter(y_res)[1] == Counter(y_res)[0]
 
 
+def _fit_early_stopping(n_majority: int, n_minority: int, epochs: int):
+    """A sampler with early stopping fitted on 3 Gaussian columns."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n_majority + n_minority, 3))
+    y = np.r_[np.zeros(n_majority, int), np.ones(n_minority, int)]
+    sampler = GANOverSampler(epochs=epochs, early_stopping=True, random_state=0)
+    sampler.fit_resample(X, y)
+    return sampler
+
+
 def test_early_stopping_keeps_best_generator_when_training_runs_to_the_end():
     # One step per epoch (64 rows, batch 64), so epochs and steps coincide.
     # Training runs all 1,000 epochs without stopping, and the best evaluation
@@ -472,19 +482,14 @@ def test_early_stopping_keeps_best_generator_when_training_runs_to_the_end():
     # kept. A run that ends at the best epoch makes the same steps and
     # evaluations up to there and ends with that generator, so both runs must
     # keep the same weights.
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(264, 3))
-    y = np.r_[np.zeros(200, int), np.ones(64, int)]
-    long = GANOverSampler(epochs=1000, early_stopping=True, random_state=0)
-    long.fit_resample(X, y)
+    long = _fit_early_stopping(200, 64, epochs=1000)
     history = long.history_[1]
     assert history.stopped_epoch is None and len(history) == 1000
     assert not np.isnan(history.marginal_distance[-1])  # the last step is scored
     best = history.best_epoch
     assert best is not None and best % 100 == 0
     assert best < 1000, "scenario needs a best evaluation before the last step"
-    short = GANOverSampler(epochs=best, early_stopping=True, random_state=0)
-    short.fit_resample(X, y)
+    short = _fit_early_stopping(200, 64, epochs=best)
     assert short.history_[1].best_epoch == best
     kept, at_best = (s.generators_[1].state_dict() for s in (long, short))
     assert kept.keys() == at_best.keys()
@@ -496,12 +501,7 @@ def test_early_stopping_evaluations_land_in_their_epochs():
     # 10,000 rows, batch 64: 156 steps per epoch, 3 epochs (468 steps).
     # Evaluations at steps 100, 200, 300, 400 and the last step 468 fall in
     # epochs 1, 2, 2, 3 and 3; each epoch keeps its last one.
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30_000, 3))
-    y = np.r_[np.zeros(20_000, int), np.ones(10_000, int)]
-    sampler = GANOverSampler(epochs=3, early_stopping=True, random_state=0)
-    sampler.fit_resample(X, y)
-    history = sampler.history_[1]
+    history = _fit_early_stopping(20_000, 10_000, epochs=3).history_[1]
     assert len(history) == 3 and history.stopped_epoch is None
     assert history.n_steps == 3 * 156
     assert not np.isnan(history.marginal_distance).any()
