@@ -265,7 +265,6 @@ class TabularEncoder:
         self._fit_categorical(ct, frame)
         self.column_transformer_ = ct
         self.n_features_out_ = n_numeric + int(width)
-        self._numeric_positions = np.arange(n_numeric)
         self.spans_ = sorted(self._spans(ct), key=lambda s: s.start)
         return self
 
@@ -297,8 +296,9 @@ class TabularEncoder:
 
     def _encode(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """The numeric block and the encoded rest of the row (float64)."""
-        rest = np.zeros((len(frame), self.n_features_out_ - len(self.schema.numeric)))
-        if self.column_transformer_ is not None:
+        if self.column_transformer_ is None:  # numeric columns only
+            rest = np.zeros((len(frame), 0))
+        else:
             with _sequential():
                 rest = self.column_transformer_.transform(self._others(frame))
         return self._numeric_block(frame), np.asarray(rest, dtype=np.float64)
@@ -417,9 +417,9 @@ class TabularEncoder:
         if numeric.shape[1]:
             with _sequential():
                 values = profile.numeric_transformer.transform(numeric)
-            numeric = (np.asarray(values, dtype=np.float64) - profile.center) / (
-                profile.scale
-            )
+            numeric = _own_float64(values)
+            numeric -= profile.center
+            numeric /= profile.scale
         return self._join(numeric, rest)
 
     def fit_class(self, frame: pd.DataFrame) -> tuple[ClassProfile, np.ndarray]:
@@ -543,8 +543,10 @@ class TabularEncoder:
         n_rows = encoded.shape[0]
         columns: list[np.ndarray | None] = [None] * len(self.schema.columns)
         if self.schema.numeric:
-            # Column-major, like the blocks the transformer was fitted on.
-            scaled = encoded[:, self._numeric_positions].astype(np.float64, order="F")
+            # Numeric columns come first; column-major, like the blocks the
+            # transformer was fitted on.
+            n_numeric = len(self.schema.numeric)
+            scaled = encoded[:, :n_numeric].astype(np.float64, order="F")
             scaled = np.clip(scaled, -1, 1, out=scaled)
             scaled *= profile.scale
             scaled += profile.center

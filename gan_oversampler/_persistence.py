@@ -35,8 +35,10 @@ from ._validation import ColumnSpec, TableSchema
 __all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]
 
 #: Version of the file layout; bumped whenever it changes.
-#: 3: categorical dtypes store their categories' dtype, and the rows of classes
-#: too small for a GAN store their columns' dtypes.
+#: 3: categorical dtypes store their categories' dtype, the rows of classes too
+#: small for a GAN store their columns' dtypes, and the encoder no longer stores
+#: its numeric positions (numeric columns always come first, as they did in the
+#: files of version 2, whose positions are ignored).
 FORMAT_VERSION = 3
 #: Versions :func:`load_sampler` reads. Fields added since version 2 are
 #: optional: without them, a file loads as version 2 did.
@@ -165,7 +167,6 @@ def _encoder_state(encoder: TabularEncoder) -> dict:
         },
         "spans": [[s.column, s.start, s.stop, s.kind] for s in encoder.spans_],
         "n_features_out": encoder.n_features_out_,
-        "numeric_positions": _tensor(encoder._numeric_positions),
         "medians": {str(k): v for k, v in encoder._medians.items()},
         "values": {
             str(i): [_primitive(v, "category") for v in values]
@@ -194,7 +195,6 @@ def _encoder_from_state(state: dict) -> TabularEncoder:
     encoder = TabularEncoder(schema)
     encoder.spans_ = [Span(*span) for span in state["spans"]]
     encoder.n_features_out_ = state["n_features_out"]
-    encoder._numeric_positions = _array(state["numeric_positions"])
     encoder._medians = {int(k): v for k, v in state["medians"].items()}
     encoder._values = {
         int(i): np.array(values, dtype=object) for i, values in state["values"].items()

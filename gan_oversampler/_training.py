@@ -462,18 +462,9 @@ def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
     for k, c in enumerate(classes):
         steps = c.done_at or c.steps
         n_epochs = c.epoch_of(steps)
-        epoch = np.arange(steps) // c.per_epoch
-        counts = np.bincount(epoch, minlength=n_epochs)[:, None]
-        per_epoch = (
-            np.stack(
-                [
-                    np.bincount(epoch, weights=values[:steps, k, j], minlength=n_epochs)
-                    for j in range(4)
-                ],
-                axis=1,
-            )
-            / counts
-        )
+        starts = np.arange(n_epochs) * c.per_epoch
+        sums = np.add.reduceat(values[:steps, k], starts, axis=0)
+        per_epoch = sums / np.diff(starts, append=steps)[:, None]
         distance = np.full(n_epochs, np.nan)
         for at, value in c.evaluations:
             distance[c.epoch_of(at) - 1] = value

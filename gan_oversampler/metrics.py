@@ -218,6 +218,7 @@ def _design(
     real_x = real_df.set_axis(list(names.values()), axis=1)
     synth_x = synth_df.set_axis(list(names.values()), axis=1)
     indicators = {}
+    real_new, synth_new = {}, {}  # filled columns and indicators, added at once
     for col in numeric:
         value = names[col]
         real_gaps = np.isnan(real_x[value].to_numpy())
@@ -228,12 +229,13 @@ def _design(
         fill = float(np.median(observed)) if observed.size else 0.0
         flag = "m" + value[1:]
         indicators[value] = flag
-        real_x = real_x.assign(
-            **{value: real_x[value].fillna(fill), flag: real_gaps.astype(float)}
+        real_new.update(
+            {value: real_x[value].fillna(fill), flag: real_gaps.astype(float)}
         )
-        synth_x = synth_x.assign(
-            **{value: synth_x[value].fillna(fill), flag: synth_gaps.astype(float)}
+        synth_new.update(
+            {value: synth_x[value].fillna(fill), flag: synth_gaps.astype(float)}
         )
+    real_x, synth_x = real_x.assign(**real_new), synth_x.assign(**synth_new)
     return (
         real_x,
         synth_x,
