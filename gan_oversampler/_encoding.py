@@ -43,6 +43,7 @@ from sklearn.preprocessing import (
 )
 
 from ._validation import TableSchema
+from ._warnings import warn_caller
 
 __all__ = ["ClassProfile", "Span", "TabularEncoder"]
 
@@ -110,6 +111,8 @@ class ClassProfile:
 
 
 _LARGEST_OFFSET = float(np.nextafter(2.0**64, 0))
+_INT64 = np.iinfo(np.int64)
+_UINT64 = np.iinfo(np.uint64)
 
 
 def _floats(column: pd.Series) -> np.ndarray:
@@ -129,7 +132,15 @@ def _exact_integers(values: np.ndarray, low: int, high: int) -> np.ndarray:
     The value is rebuilt as ``low + offset`` in 64-bit integer arithmetic
     (wrapping modulo 2**64, then viewed as signed when ``low`` is negative or the
     range fits int64), so bounds beyond 2**53 and at the dtype's limits hold.
+    A range that fits neither int64 nor uint64 gives an object array of Python
+    ints, clipped to ``[low, high]`` as Python ints (``float(high)`` may round
+    past ``high``).
     """
+    fits_int64 = _INT64.min <= low and high <= _INT64.max
+    if not (fits_int64 or (0 <= low and high <= _UINT64.max)):
+        exact = np.empty(len(values), dtype=object)
+        exact[:] = [min(max(int(v), low), high) for v in np.round(values).tolist()]
+        return exact
     span = high - low
     offset = np.clip(
         np.round(values - float(low)), 0.0, min(float(span), _LARGEST_OFFSET)
@@ -137,6 +148,25 @@ def _exact_integers(values: np.ndarray, low: int, high: int) -> np.ndarray:
     offset = np.minimum(offset.astype(np.uint64), np.uint64(span))
     exact = np.uint64(low % 2**64) + offset
     return exact if high > np.iinfo(np.int64).max else exact.view(np.int64)
+
+
+def _seeded_clone(estimator: object, seed: int) -> object:
+    """A clone of ``estimator`` whose unset ``random_state`` parameters are ``seed``.
+
+    Every ``random_state`` parameter left at ``None``, nested ones included
+    (``"...__random_state"`` in ``get_params(deep=True)``), is set to ``seed``,
+    so that the estimator neither draws from nor advances NumPy's global random
+    state. Values the caller set are left alone.
+    """
+    estimator = clone(estimator)
+    unset = {
+        key: seed
+        for key, value in estimator.get_params(deep=True).items()
+        if value is None and (key == "random_state" or key.endswith("__random_state"))
+    }
+    if unset:
+        estimator.set_params(**unset)
+    return estimator
 
 
 def _sequential():
@@ -179,7 +209,11 @@ class TabularEncoder:
         ``"minmax"``, ``"standard"``, ``"quantile"``. ``None`` uses ``"quantile"``.
         A clone is fitted per class by :meth:`fit_class`.
     random_state : int
-        Seed for transformers that use randomness (``"quantile"``).
+        Seed for transformers that use randomness: ``"quantile"``, and every
+        ``random_state`` parameter left at ``None`` in the clones of a
+        user-supplied ``numeric_transformer`` or ``categorical_encoder``
+        (nested ones included), so that they never use NumPy's global random
+        state.
 
     Attributes
     ----------
@@ -213,7 +247,7 @@ class TabularEncoder:
             transformer = DEFAULT_NUMERIC_TRANSFORMER
         if isinstance(transformer, str):
             return _NUMERIC_ALIASES[transformer](n_rows, self.random_state)
-        return clone(transformer)
+        return _seeded_clone(transformer, self.random_state)
 
     def _categorical(self) -> object:
         if self.categorical_encoder is None:
@@ -222,7 +256,7 @@ class TabularEncoder:
                 sparse_output=False,
                 max_categories=DEFAULT_MAX_CATEGORIES,
             )
-        return clone(self.categorical_encoder)
+        return _seeded_clone(self.categorical_encoder, self.random_state)
 
     def fit(self, frame: pd.DataFrame) -> TabularEncoder:
         """Fit the column transformer on the internal frame.
@@ -311,13 +345,49 @@ class TabularEncoder:
         encoded[:, numeric.shape[1] :] = rest
         return encoded
 
+    def _transformer_name(self, transformer: object) -> str:
+        """How messages name the numeric transformer."""
+        if isinstance(self.numeric_transformer, str):
+            return f"{self.numeric_transformer!r} ({type(transformer).__name__})"
+        return type(transformer).__name__
+
+    def _numeric_names(self, positions: np.ndarray) -> list:
+        """The caller's names of the numeric columns at ``positions``."""
+        return [self.schema.columns[self.schema.numeric[k]].name for k in positions]
+
+    def _check_finite(
+        self,
+        finite: np.ndarray,
+        transformer: object,
+        rows: str,
+        problem: str = "non-finite values (NaN or infinity)",
+    ) -> None:
+        """Refuse transformer output that is not finite (``finite`` per column).
+
+        NaN or infinite encodings would otherwise reach the GAN, whose training
+        would then fail as if it had diverged.
+        """
+        if finite.all():
+            return
+        raise ValueError(
+            f"numeric_transformer {self._transformer_name(transformer)} gave "
+            f"{problem} for column(s) "
+            f"{self._numeric_names(np.flatnonzero(~finite))} on {rows}, for "
+            "example the logarithm of zero, or a variance or range too large for "
+            "float64. "
+            "The GAN cannot learn from them. Use a numeric_transformer that maps "
+            "every value of these columns to a finite number, such as the default "
+            "'quantile' (numeric_transformer=None), or rescale the columns first."
+        )
+
     def _fit_class_numeric(
         self, numeric: np.ndarray
     ) -> tuple[object, np.ndarray, np.ndarray, np.ndarray]:
         """Fit the numeric transformer on one class's (imputed) numeric block.
 
         Returns the fitted transformer, the block mapped onto ``[-1, 1]``, and
-        the centre and scale of that affine map.
+        the centre and scale of that affine map. Warns when the transformer maps
+        a column that varies in the class to a single value.
         """
         transformer = self._numeric(len(numeric))
         try:
@@ -330,6 +400,14 @@ class TabularEncoder:
                 "rows separately; use one that accepts this data, such as the "
                 "default (None)."
             ) from exc
+        if sparse.issparse(values):
+            raise ValueError(
+                f"numeric_transformer {type(transformer).__name__} returned a "
+                f"sparse matrix with {values.shape[1]} columns for "
+                f"{numeric.shape[1]} numeric columns. It must return a dense array "
+                "with one column per numeric column (one-to-one), like "
+                "MinMaxScaler, StandardScaler or QuantileTransformer."
+            )
         values = _own_float64(values)
         if values.ndim != 2 or values.shape[1] != numeric.shape[1]:
             width = values.shape[1] if values.ndim == 2 else 1
@@ -343,14 +421,47 @@ class TabularEncoder:
                 f"numeric_transformer {type(transformer).__name__} has no "
                 "inverse_transform; synthetic values could not be mapped back."
             )
+        # min and max propagate NaN: checking them checks every value.
         low, high = values.min(axis=0), values.max(axis=0)
+        rows = f"the {len(numeric)} rows of a class"
+        self._check_finite(np.isfinite(low) & np.isfinite(high), transformer, rows)
         center, half = (high + low) / 2.0, (high - low) / 2.0
+        # An output range beyond float64 has no finite centre or scale.
+        self._check_finite(
+            np.isfinite(center) & np.isfinite(half),
+            transformer,
+            rows,
+            "values spanning a range too large for float64",
+        )
+        self._warn_collapsed(numeric, np.flatnonzero(half == 0), transformer)
         scale = np.where(half > 0, half, 1.0)
         # In place: a fresh 100,000 x 100 result costs more in page faults than
         # the arithmetic. ``values`` is the transformer's output or our own block.
         values -= center
         values /= scale
         return transformer, values, center, scale
+
+    def _warn_collapsed(
+        self, numeric: np.ndarray, constant: np.ndarray, transformer: object
+    ) -> None:
+        """Warn if a column varies in the class but its transform does not.
+
+        ``constant`` holds the positions whose transformed values are all equal.
+        Such a column would be generated as a single value.
+        """
+        collapsed = [k for k in constant if numeric[:, k].min() != numeric[:, k].max()]
+        if collapsed:
+            warn_caller(
+                f"numeric_transformer {self._transformer_name(transformer)} maps "
+                "the different values of column(s) "
+                f"{self._numeric_names(collapsed)} in a class to a single value, "
+                "so every synthetic row of the class gets that value. Scalers "
+                "treat a range that is tiny (MinMaxScaler: below about 2e-15) or "
+                "beyond float64 as zero. Rescale these columns (for example to "
+                "other units) or use numeric_transformer='standard' or the "
+                "default 'quantile'.",
+                UserWarning,
+            )
 
     def _fit_categorical(
         self, ct: ColumnTransformer | None, frame: pd.DataFrame
@@ -368,10 +479,11 @@ class TabularEncoder:
                 )
             block = block.toarray() if sparse.issparse(block) else np.asarray(block)
             block = block.astype(np.float64)
-            one_hot = (
-                np.isin(block, (0.0, 1.0)).all() and (block.sum(axis=1) == 1).all()
-            )
-            if not one_hot:
+            ones = block.sum(axis=1)
+            binary = np.isin(block, (0.0, 1.0)).all()
+            if binary and (ones <= 1).all():
+                self._check_known(encoder, values[ones == 0], i)
+            if not (binary and (ones == 1).all()):
                 raise ValueError(
                     f"categorical_encoder must map each category of column "
                     f"{self.schema.columns[i].name!r} to exactly one output column "
@@ -379,6 +491,32 @@ class TabularEncoder:
                 )
             self._values[i] = values
             self._slot_of_value[i] = block.argmax(axis=1)
+
+    def _check_known(self, encoder: object, values: np.ndarray, column: int) -> None:
+        """Refuse categories of the data that the fitted encoder does not know.
+
+        ``values`` are the categories encoded as all zeros. With a one-hot
+        encoder they are unknown (for example ``categories`` given and
+        ``handle_unknown="ignore"``) unless the encoder drops a category.
+        """
+        categories = getattr(encoder, "categories_", None)
+        if not len(values) or categories is None or len(categories) != 1:
+            return
+        known = list(categories[0])
+        unknown = [
+            value.item() if isinstance(value, np.generic) else value
+            for value in values
+            if value not in known
+        ]
+        if unknown:
+            more = f" (and {len(unknown) - 10} more)" if len(unknown) > 10 else ""
+            raise ValueError(
+                f"categorical_encoder {type(encoder).__name__} does not know the "
+                f"categories {unknown[:10]}{more} of column "
+                f"{self.schema.columns[column].name!r}, which occur in X: it "
+                "encodes them as all zeros. Include them in its categories, or let "
+                "it learn them from the data (categories='auto')."
+            )
 
     def _spans(self, ct: ColumnTransformer | None) -> list[Span]:
         spans = [
@@ -412,14 +550,22 @@ class TabularEncoder:
         -------
         ndarray of shape (n_samples, n_features_out_), dtype float32
             Numeric spans in ``[-1, 1]``, categorical spans one-hot.
+
+        Raises
+        ------
+        ValueError
+            If the numeric transformer gives non-finite values for the rows.
         """
         numeric, rest = self._encode(frame)
         if numeric.shape[1]:
+            transformer = profile.numeric_transformer
             with _sequential():
-                values = profile.numeric_transformer.transform(numeric)
+                values = transformer.transform(numeric)
             numeric = _own_float64(values)
             numeric -= profile.center
             numeric /= profile.scale
+            finite = np.isfinite(numeric).all(axis=0)
+            self._check_finite(finite, transformer, f"{len(numeric)} rows")
         return self._join(numeric, rest)
 
     def fit_class(self, frame: pd.DataFrame) -> tuple[ClassProfile, np.ndarray]:
@@ -442,10 +588,16 @@ class TabularEncoder:
         Raises
         ------
         ValueError
-            If the numeric transformer fails on the class's rows or is not
-            one-to-one.
+            If the numeric transformer fails on the class's rows, is not
+            one-to-one (sparse output included) or gives non-finite values.
         TypeError
             If the numeric transformer has no ``inverse_transform``.
+
+        Warns
+        -----
+        UserWarning
+            If the numeric transformer maps a column that varies in the class to
+            a single value.
         """
         numeric, rest = self._encode(frame)
         transformer, center, scale = None, np.zeros(0), np.ones(0)
@@ -506,7 +658,11 @@ class TabularEncoder:
         int_bounds = []
         for i in self.schema.numeric:
             column = frame[names[i]].dropna()
-            exact = pd.api.types.is_integer_dtype(column.dtype) and len(column) > 0
+            # Integer dtypes, and object columns of Python ints beyond 64 bits.
+            exact = len(column) > 0 and (
+                pd.api.types.is_integer_dtype(column.dtype)
+                or pd.api.types.is_object_dtype(column.dtype)
+            )
             int_bounds.append((int(column.min()), int(column.max())) if exact else None)
         return ClassProfile(
             numeric_transformer=transformer,

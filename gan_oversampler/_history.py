@@ -39,10 +39,12 @@ class TrainingHistory:
         Fraction of synthetic rows the discriminator called synthetic.
     marginal_distance : ndarray
         With ``early_stopping=True``: mean over encoded columns of the 1-D
-        Wasserstein distance between real and generated rows, from the last
-        evaluation within each epoch (NaN for epochs without one; evaluations
-        come every 100 steps and at the last step). All NaN without early
-        stopping.
+        Wasserstein distance between real and generated rows, the lowest of
+        the evaluations within each epoch (evaluations come every 100 steps
+        and at the last step; NaN for epochs without one). At ``best_epoch``
+        it is the distance of the kept generator (even where a later
+        evaluation in that epoch was lower by less than 1%). All NaN without
+        early stopping.
     n_rows : int
         Number of real rows of the class the GAN was trained on.
     batch_size : int
@@ -53,8 +55,9 @@ class TrainingHistory:
     best_epoch : int or None
         With early stopping: the epoch of the evaluation whose generator was
         kept, the one with the smallest marginal distance (a later one counts
-        as smaller only if it improves by more than 1%). None without early
-        stopping, when the final generator is kept.
+        as smaller only if it improves by more than 1%). None when the final
+        generator is kept: without early stopping, or when no evaluation gave
+        a finite distance.
     n_steps : int
         Optimiser steps the class trained: ``len(history)`` times the steps
         per epoch (``n_rows // batch_size``), or fewer when early stopping

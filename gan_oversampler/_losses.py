@@ -127,7 +127,10 @@ class WGANGPLoss:
     ) -> torch.Tensor:
         """Per-class critic loss on one batch, including the gradient penalty."""
         alpha = torch.rand(
-            (*real.shape[:-1], 1), generator=generator, device=real.device
+            (*real.shape[:-1], 1),
+            generator=generator,
+            device=real.device,
+            dtype=real.dtype,
         )
         mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
         (grad,) = torch.autograd.grad(

@@ -25,6 +25,9 @@ from ._encoding import Span
 
 __all__ = ["Discriminator", "Generator", "resolve_architecture"]
 
+#: The networks' (and the training tensors') dtype, independent of
+#: ``torch.get_default_dtype()``.
+DTYPE = torch.float32
 _NEGATIVE_SLOPE = 0.2
 #: Smallest "auto" widths: the generator's hidden layers, then the
 #: discriminator's first and second (a sweep tried smaller; see SWEEP.md).
@@ -115,13 +118,15 @@ class _StackedLinear(nn.Module):
     ) -> None:
         super().__init__()
         # Kaiming-uniform weights for LeakyReLU, zero biases; torch.empty draws
-        # nothing from the global generator.
+        # nothing from the global generator. Always float32, whatever
+        # torch.get_default_dtype() says: the data and buffers are float32.
         gain = math.sqrt(2.0 / (1.0 + _NEGATIVE_SLOPE**2))
         bound = gain * math.sqrt(3.0 / n_in)
-        weight = torch.empty((n_stack, n_in, n_out), device=device)
+        like = {"device": device, "dtype": DTYPE}
+        weight = torch.empty((n_stack, n_in, n_out), **like)
         weight.uniform_(-bound, bound, generator=generator)
         self.weight = nn.Parameter(weight)
-        self.bias = nn.Parameter(torch.zeros((n_stack, 1, n_out), device=device))
+        self.bias = nn.Parameter(torch.zeros((n_stack, 1, n_out), **like))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map ``(n_stack, n, n_in)`` to ``(n_stack, n, n_out)``."""
@@ -276,6 +281,7 @@ class Generator(nn.Module):
                 (*logits.shape[:-2], *logits.shape[:-3:-1]),
                 generator=generator,
                 device=logits.device,
+                dtype=logits.dtype,
             )
             # Gumbel noise -log(-log(u + eps) + eps), computed in place in u.
             gumbel = uniform.add_(_EPS).log_().neg_().add_(_EPS).log_().mT

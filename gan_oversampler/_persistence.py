@@ -1,13 +1,16 @@
 """Save a fitted sampler to a file that loads without running arbitrary code.
 
 The file is a single :func:`torch.save` payload made only of primitives (str,
-int, float, bool, None, lists, dicts) and tensors, so :func:`load_sampler` can
-read it with ``torch.load(weights_only=True)``: unlike a pickle, loading it
-cannot execute code from the file. Generators are stored as state dicts plus the
-sizes needed to rebuild them; the encoder as its fitted numbers. Dtypes are
-stored by name (``str(dtype)``), including the dtype of a categorical column's
-categories and of the rows kept for classes too small for a GAN, so that values
-and dtypes come back exactly.
+int, float, bool, None, lists, tuples, dicts) and tensors, so
+:func:`load_sampler` can read it with ``torch.load(weights_only=True)``: unlike a
+pickle, loading it cannot execute code from the file. Generators are stored as
+state dicts plus the sizes needed to rebuild them; the encoder as its fitted
+numbers. Dtypes are stored by name (``str(dtype)``), including the dtype of a
+categorical column's categories and of the rows kept for classes too small for a
+GAN, so that values and dtypes come back exactly. Hyper-parameters are stored as
+plain Python values (NumPy scalars and arrays as the equal Python scalars and
+lists); those with no such form (estimators, callables, random generators) as
+their defaults.
 
 Only what :meth:`GANOverSampler.sample` needs is stored; a loaded sampler
 samples exactly like the one that was saved. Fitted numeric transformers are
@@ -51,17 +54,121 @@ _PRIMITIVES = (str, int, float, bool, type(None))
 
 
 # --------------------------------------------------------------------- values
-def _primitive(value: object, what: str) -> object:
-    """A JSON-like primitive for a label or category value."""
+class _NotPlain(TypeError):
+    """A value with no plain Python equivalent that the file could hold."""
+
+
+def _scalar(value: object) -> str | int | float | bool | None:
+    """``value`` as an exact ``str``, ``int``, ``float``, ``bool`` or ``None``.
+
+    NumPy scalars become the Python scalars they stand for, and subclasses of
+    the primitives (``np.float64`` is a float, ``np.str_`` a str, an
+    :class:`enum.IntEnum` member an int) become the primitives themselves: the
+    weights-only loader refuses anything else.
+
+    Raises
+    ------
+    _NotPlain
+        If ``value`` has no such equivalent.
+    """
     if isinstance(value, np.generic):
         value = value.item()
-    if not isinstance(value, _PRIMITIVES):
+    if value is None or isinstance(value, bool):  # bool cannot be subclassed
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise _NotPlain(f"{value!r} of type {type(value).__name__}")
+
+
+def _primitive(value: object, what: str) -> str | int | float | bool | None:
+    """A JSON-like primitive for a label or category value.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` has no primitive equivalent.
+    """
+    try:
+        return _scalar(value)
+    except _NotPlain:
         raise TypeError(
             f"Cannot save {what} {value!r} of type {type(value).__name__}: only "
             "str, int, float, bool and None can be stored safely. Use pickle or "
             "joblib for such a sampler, and load it only from trusted sources."
-        )
+        ) from None
+
+
+def _param_state(value: object) -> object:
+    """A hyper-parameter in plain Python, so that it loads and compares equal.
+
+    NumPy scalars become Python scalars, NumPy arrays and pandas indexes or
+    series become lists, tuples stay tuples and dicts become
+    ``{"__dict__": [[key, value], ...]}``, all recursively. A
+    :class:`torch.device` becomes its name.
+
+    Raises
+    ------
+    _NotPlain
+        If the value holds anything else (an estimator, a callable, a
+        RandomState or Generator instance, ...).
+    """
+    if isinstance(value, torch.device):
+        return str(value)
+    if isinstance(value, np.ndarray | pd.Index | pd.Series):
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {
+            "__dict__": [[_param_state(k), _param_state(v)] for k, v in value.items()]
+        }
+    if isinstance(value, list):
+        return [_param_state(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_param_state(v) for v in value)
+    return _scalar(value)
+
+
+def _param_from_state(value: object) -> object:
+    """The hyper-parameter stored by :func:`_param_state`."""
+    if isinstance(value, dict) and "__dict__" in value:
+        return {
+            _param_from_state(k): _param_from_state(v) for k, v in value["__dict__"]
+        }
+    if isinstance(value, list):
+        return [_param_from_state(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_param_from_state(v) for v in value)
     return value
+
+
+def _storable(value: object) -> object:
+    """``value`` with every leaf a tensor or an exact Python primitive.
+
+    The last step before :func:`torch.save`: a NumPy scalar left anywhere in
+    the payload (``np.float64`` passes ``isinstance(x, float)``) would be
+    written fine but refused by ``torch.load(weights_only=True)``.
+
+    Raises
+    ------
+    TypeError
+        If a leaf has no primitive equivalent.
+    """
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_storable(v) for v in value)
+    return _primitive(value, "value")
+
+
+def _optional_int(value: object) -> int | None:
+    return None if value is None else int(value)
 
 
 def _tensor(array: np.ndarray) -> torch.Tensor:
@@ -289,11 +396,11 @@ def _history_state(history: TrainingHistory) -> dict:
                 ]
             )
         ),
-        "n_rows": history.n_rows,
-        "batch_size": history.batch_size,
-        "stopped_epoch": history.stopped_epoch,
-        "best_epoch": history.best_epoch,
-        "n_steps": history.n_steps,
+        "n_rows": int(history.n_rows),
+        "batch_size": int(history.batch_size),
+        "stopped_epoch": _optional_int(history.stopped_epoch),
+        "best_epoch": _optional_int(history.best_epoch),
+        "n_steps": int(history.n_steps),
     }
 
 
@@ -315,6 +422,11 @@ def _history_from_state(state: dict) -> TrainingHistory:
 # ---------------------------------------------------------------- public API
 def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
     """Write a fitted :class:`GANOverSampler` to ``path``.
+
+    Hyper-parameters are stored as plain Python values: NumPy scalars and
+    arrays (from parameter grids, say) come back as the equal Python scalars
+    and lists. Only parameters with no such form (estimators, callables,
+    RandomState or Generator instances) are stored as their defaults.
 
     Parameters
     ----------
@@ -340,8 +452,8 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
         if label in sampler.generators_:
             net = sampler.generators_[label]
             entry["generator"] = {
-                "latent_dim": net.latent_dim,
-                "hidden": list(net.hidden),
+                "latent_dim": int(net.latent_dim),
+                "hidden": [int(h) for h in net.hidden],
                 "state_dict": {
                     k: v.detach().cpu() for k, v in net.state_dict().items()
                 },
@@ -355,19 +467,9 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
     params = {}
     defaults = type(sampler)().get_params(deep=False)
     for key, value in sampler.get_params(deep=False).items():
-        if isinstance(value, torch.device):
-            params[key] = str(value)
-        elif isinstance(value, _PRIMITIVES):
-            params[key] = value
-        elif isinstance(value, dict):
-            params[key] = {
-                "__dict__": [[_primitive(k, "label"), int(v)] for k, v in value.items()]
-            }
-        elif isinstance(value, list | tuple) and all(
-            isinstance(v, _PRIMITIVES) for v in value
-        ):
-            params[key] = list(value)
-        else:  # estimators, callables, RandomState: stored as the default
+        try:
+            params[key] = _param_state(value)
+        except _NotPlain:  # estimators, callables, RandomState: the default
             params[key] = defaults[key]
     payload = {
         "format": _MAGIC,
@@ -376,18 +478,18 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
         "label_dtype": sampler._label_dtype.str,
         "params": params,
         "device": str(sampler.device_),
-        "n_features_in": sampler.n_features_in_,
+        "n_features_in": int(sampler.n_features_in_),
         "feature_names_in": (
-            list(sampler.feature_names_in_)
+            [_primitive(name, "feature name") for name in sampler.feature_names_in_]
             if hasattr(sampler, "feature_names_in_")
             else None
         ),
         "encoder": _encoder_state(sampler.encoder_),
         "classes": classes,
-        "sample_seed": sampler._sample_seed_,
-        "n_sample_calls": sampler._n_sample_calls,
+        "sample_seed": int(sampler._sample_seed_),
+        "n_sample_calls": int(sampler._n_sample_calls),
     }
-    torch.save(payload, path)
+    torch.save(_storable(payload), path)
 
 
 def load_sampler(cls: type, path: str | os.PathLike) -> Any:
@@ -408,8 +510,8 @@ def load_sampler(cls: type, path: str | os.PathLike) -> Any:
     Raises
     ------
     ValueError
-        If the file is not a saved sampler or was written in an unknown format
-        version.
+        If the file is not a saved sampler, was written in an unknown format
+        version, or is damaged (a field missing or of the wrong kind).
     """
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
@@ -433,17 +535,48 @@ def load_sampler(cls: type, path: str | os.PathLike) -> Any:
             f"formats {readable}. Refit the sampler, or load the file with the "
             "gan_oversampler version that wrote it."
         )
+    try:
+        return _sampler_from_payload(cls, payload)
+    # What a missing field, a field of the wrong type or shape, or weights that
+    # do not fit the stored sizes raise while the payload is read.
+    except (
+        LookupError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        RuntimeError,
+        ArithmeticError,
+    ) as exc:
+        raise ValueError(
+            f"{os.fspath(path)!r} is damaged or was not written by this version of "
+            f"gan_oversampler (format {version}, written by gan_oversampler "
+            f"{payload.get('package_version')}): {type(exc).__name__}: {exc}"
+        ) from exc
 
-    params = {}
-    for key, value in payload["params"].items():
-        if isinstance(value, dict) and "__dict__" in value:
-            value = dict((k, v) for k, v in value["__dict__"])
-        params[key] = value
+
+def _require_int(value: object, what: str) -> int:
+    """``value`` if it is an int (not a bool); :class:`TypeError` otherwise."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{what} must be an int; got {value!r}")
+    return value
+
+
+def _sampler_from_payload(cls: type, payload: dict) -> Any:
+    """The sampler that a checked header's ``payload`` describes.
+
+    Raises
+    ------
+    LookupError, TypeError, ValueError, AttributeError, RuntimeError
+        If a field is missing or does not fit the others (or ArithmeticError,
+        for a number out of range); :func:`load_sampler` reports each as a
+        damaged file.
+    """
+    params = {key: _param_from_state(value) for key, value in payload["params"].items()}
     sampler = cls(**params)
     label_dtype = np.dtype(payload["label_dtype"])
     sampler._label_dtype = label_dtype
     sampler.device_ = torch.device(payload["device"])
-    sampler.n_features_in_ = payload["n_features_in"]
+    sampler.n_features_in_ = _require_int(payload["n_features_in"], "n_features_in")
     if payload["feature_names_in"] is not None:
         sampler.feature_names_in_ = np.asarray(
             payload["feature_names_in"], dtype=object
@@ -454,12 +587,14 @@ def load_sampler(cls: type, path: str | os.PathLike) -> Any:
     sampler._profiles, sampler._fallback_rows = {}, {}
     for entry in payload["classes"]:
         label = np.asarray(entry["label"], dtype=label_dtype)[()]
-        sampler.sampling_strategy_[label] = entry["n_samples"]
+        sampler.sampling_strategy_[label] = _require_int(
+            entry["n_samples"], "n_samples"
+        )
         if "generator" in entry:
             spec = entry["generator"]
             net = Generator(
-                spec["latent_dim"],
-                tuple(spec["hidden"]),
+                _require_int(spec["latent_dim"], "latent_dim"),
+                tuple(_require_int(h, "hidden") for h in spec["hidden"]),
                 encoder.spans_,
                 device=torch.device("cpu"),
                 generator=torch.Generator().manual_seed(0),
@@ -474,6 +609,6 @@ def load_sampler(cls: type, path: str | os.PathLike) -> Any:
             sampler.history_[label] = _history_from_state(entry["history"])
         elif "fallback_rows" in entry:
             sampler._fallback_rows[label] = _fallback_from_state(entry, encoder.schema)
-    sampler._sample_seed_ = payload["sample_seed"]
-    sampler._n_sample_calls = payload["n_sample_calls"]
+    sampler._sample_seed_ = _require_int(payload["sample_seed"], "sample_seed")
+    sampler._n_sample_calls = _require_int(payload["n_sample_calls"], "n_sample_calls")
     return sampler

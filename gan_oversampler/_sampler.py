@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from numbers import Integral, Real
 from typing import NamedTuple
 
@@ -27,6 +26,7 @@ from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, local_random_state, torch_generator
 from ._training import TrainingConfig, generate, planned_steps, train_gans
 from ._validation import TableSchema, inspect_table, restore_table
+from ._warnings import warn_caller
 
 __all__ = ["GANOverSampler", "SmallClassWarning", "TrainingFailedError"]
 
@@ -184,12 +184,13 @@ None, default=None
 
     early_stopping : bool, default=False
         Stop a class's training when its generated rows stop getting closer to
-        the real ones. Every ~100 steps, the mean per-column 1-D Wasserstein
-        distance between up to 512 real rows and as many generated rows is
-        recorded in ``history_[label].marginal_distance``; training stops after
-        10 evaluations without a 1% improvement (never before 400 steps). The
-        last step is evaluated too, and the generator from the best evaluation
-        is kept, whether training stopped early or not.
+        the real ones. Every ~100 steps, and at a class's last step, the mean
+        per-column 1-D Wasserstein distance between up to 512 real rows and as
+        many generated rows is evaluated; ``history_[label].marginal_distance``
+        records the lowest evaluation of each epoch (at ``best_epoch``, the
+        kept generator's). Training stops after 10 evaluations without a 1%
+        improvement (never before 400 steps), and the generator from the best
+        evaluation is kept, whether training stopped early or not.
 
     missing : {{"error", "model"}}, default="error"
         What to do with missing values (NaN, None, ``pd.NA``) in ``X``.
@@ -375,6 +376,40 @@ None, default=None
         tags.input_tags.categorical = True
         return tags
 
+    def fit(self, X, y, **params) -> GANOverSampler:
+        """Train the GANs without returning resampled rows.
+
+        The sampler ends in the state :meth:`fit_resample` leaves it in (it is
+        called, and its rows are dropped), so that :meth:`sample` draws rows
+        afterwards. Use :meth:`fit_resample` to get the balanced dataset.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The rows; as in :meth:`fit_resample`.
+        y : array-like of shape (n_samples,)
+            Their classes.
+        **params : dict
+            Passed on to :meth:`fit_resample`.
+
+        Returns
+        -------
+        self : GANOverSampler
+            The fitted sampler.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from gan_oversampler import GANOverSampler
+        >>> X, y = make_classification(n_samples=100, weights=[0.8, 0.2],
+        ...                            random_state=0)
+        >>> sampler = GANOverSampler(epochs=2, random_state=0).fit(X, y)
+        >>> sampler.sample(4, label=1).shape
+        (4, 20)
+        """
+        self.fit_resample(X, y, **params)
+        return self
+
     # ------------------------------------------------------------- training
     def _training_config(self, n_encoded: int) -> TrainingConfig:
         latent, g_hidden, d_hidden = resolve_architecture(
@@ -429,11 +464,10 @@ None, default=None
             if not _diverged(*result):
                 trained[label] = result
                 continue
-            warnings.warn(
+            warn_caller(
                 f"Training the GAN for class {_show(label)} diverged (non-finite "
                 "losses); retrying once with a 10x smaller learning rate.",
                 RuntimeWarning,
-                stacklevel=4,
             )
             safer = TrainingConfig(
                 **{**config.__dict__, "learning_rate": config.learning_rate * 0.1}
@@ -528,15 +562,16 @@ None, default=None
             f"{self.min_class_size} needed to train a GAN."
         )
         if self.small_class == "error":
+            # min_class_size is at least 2, so it cannot admit a 1-row class.
+            lower = f"lower min_class_size to {n_rows}, " if n_rows >= 2 else ""
             raise ValueError(
-                f"{message} Collect more rows, lower min_class_size (at least 2), "
-                "or set small_class='random' to fall back to random oversampling."
+                f"{message} Collect more rows, {lower}or set small_class='random' "
+                "to fall back to random oversampling."
             )
-        warnings.warn(
+        warn_caller(
             f"{message} Its synthetic rows are random copies of its rows "
             "(small_class='random').",
             SmallClassWarning,
-            stacklevel=4,
         )
         self._fallback_rows[label] = rows.reset_index(drop=True)
 
@@ -614,14 +649,15 @@ None, default=None
         GANOverSampler
             A fitted sampler: :meth:`sample`, ``history_``, ``generators_`` and
             ``sampling_strategy_`` work as after ``fit_resample``. Parameters
-            that were estimators, callables or RandomState instances are reset
-            to their defaults.
+            given as NumPy scalars or arrays come back as the equivalent Python
+            numbers and lists; parameters that were estimators, callables or
+            RandomState instances are reset to their defaults.
 
         Raises
         ------
         ValueError
-            If the file was not written by :meth:`save`, or by a version of
-            gan_oversampler with another file format.
+            If the file was not written by :meth:`save`, is damaged, or was
+            written by a version of gan_oversampler with another file format.
 
         Examples
         --------
@@ -648,7 +684,8 @@ None, default=None
         n_samples : int
             Number of rows to generate (at least 1).
         label : object
-            A class in ``sampling_strategy_``.
+            A class that :meth:`fit_resample` generated rows for: one with a
+            positive count in ``sampling_strategy_``.
 
         Returns
         -------
@@ -679,9 +716,10 @@ None, default=None
             )
         known = [*self.generators_, *self._fallback_rows]
         if label not in known:
+            names = ", ".join(_show(k) for k in known)
             raise ValueError(
-                f"Cannot sample class {_show(label)}: only the classes the sampler "
-                f"resampled can be sampled, i.e. {known}."
+                f"Cannot sample class {_show(label)}: only the classes "
+                f"fit_resample generated rows for can be sampled: {names}."
             )
         sequence = np.random.SeedSequence([self._sample_seed_, self._n_sample_calls])
         seed = int(sequence.generate_state(1)[0] >> 1)

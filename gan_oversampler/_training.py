@@ -32,7 +32,7 @@ from ._encoding import Span
 from ._history import TrainingHistory
 from ._losses import BatchRows, make_loss
 from ._manual_step import ManualBCEStep
-from ._networks import Discriminator, Generator
+from ._networks import DTYPE, Discriminator, Generator
 from ._optim import FlatAdam
 
 __all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
@@ -140,10 +140,13 @@ def auto_epochs(n_rows: int, batch_size: int) -> int:
 
 
 def _plan(n_rows: int, config: TrainingConfig) -> tuple[int, int, int]:
-    """Batch size, steps per epoch and epochs for one class."""
-    batch_size = min(config.batch_size, n_rows)
-    per_epoch = max(1, n_rows // batch_size)
-    epochs = config.epochs or auto_epochs(n_rows, config.batch_size)
+    """Batch size, steps per epoch and epochs for one class.
+
+    Plain ints, even from NumPy integer settings: they end up in the history.
+    """
+    batch_size = int(min(config.batch_size, n_rows))
+    per_epoch = max(1, int(n_rows) // batch_size)
+    epochs = int(config.epochs or auto_epochs(n_rows, config.batch_size))
     return batch_size, per_epoch, epochs
 
 
@@ -169,7 +172,7 @@ class _ClassState:
     """Bookkeeping of one class during group training."""
 
     def __init__(self, n_rows: int, config: TrainingConfig) -> None:
-        self.n_rows = n_rows
+        self.n_rows = int(n_rows)
         self.batch_size, self.per_epoch, epochs = _plan(n_rows, config)
         self.steps = self.per_epoch * epochs
         self.done_at: int | None = None  # steps trained when finished
@@ -222,12 +225,10 @@ def train_gans(
     classes = [_ClassState(len(rows), config) for rows in class_rows]
     total_steps = max(c.steps for c in classes)
     width = max(c.batch_size for c in classes)
-    data = torch.as_tensor(
-        np.concatenate(class_rows), dtype=torch.float32, device=device
-    )
+    data = torch.as_tensor(np.concatenate(class_rows), dtype=DTYPE, device=device)
     sizes = torch.tensor([c.n_rows for c in classes], device=device)
     offsets = (torch.cumsum(sizes, 0) - sizes).unsqueeze(1)
-    sizes = sizes.unsqueeze(1).to(torch.float32)
+    sizes = sizes.unsqueeze(1).to(DTYPE)
     batch_sizes = torch.tensor([c.batch_size for c in classes], device=device)
     batch_rows = BatchRows.first(batch_sizes, width)
 
@@ -255,7 +256,7 @@ def train_gans(
         for net in (gen, disc)
     )
     d_params = list(disc.parameters())
-    stats = torch.zeros((total_steps, n_stack, 4), device=device)
+    stats = torch.zeros((total_steps, n_stack, 4), dtype=DTYPE, device=device)
     if config.early_stopping:
         eval_index = [
             offset
@@ -268,10 +269,13 @@ def train_gans(
 
     def one_step(out: torch.Tensor, rng: torch.Generator) -> None:
         """One discriminator and one generator update; statistics into ``out``."""
-        draw = torch.rand((n_stack, width), generator=rng, device=device)
+        draw = torch.rand((n_stack, width), generator=rng, dtype=DTYPE, device=device)
         real = data[offsets + (draw * sizes).long()]
         noise = torch.randn(
-            (n_stack, width, config.latent_dim), generator=rng, device=device
+            (n_stack, width, config.latent_dim),
+            generator=rng,
+            dtype=DTYPE,
+            device=device,
         )
         fake = gen(noise, rng)
         fake_rows = fake.detach()
@@ -399,7 +403,13 @@ class _StepRunner:
         graph = torch.cuda.CUDAGraph()
         try:
             graph.register_generator_state(self.rng)
-            with torch.cuda.graph(graph):
+            # On the training device's side stream: without stream=, torch
+            # captures on a process-wide stream of whichever device was current
+            # when it was first made (cuda:0), and a step on cuda:1 escapes it.
+            with (
+                torch.cuda.device(self.stats.device),
+                torch.cuda.graph(graph, stream=self.side),
+            ):
                 self.step_fn(self.static, self.rng)
         except RuntimeError:  # pragma: no cover - depends on the torch build
             self.use_graph = False
@@ -416,7 +426,10 @@ def _evaluate(
     """Early stopping: score the classes still training, stop the stale ones.
 
     ``only`` restricts the scoring to those classes (by position). A class is
-    never stopped at its last step: it has then simply run all its epochs.
+    never stopped at its last step: it has then simply run all its epochs. A
+    NaN distance (a diverged class) never counts as an improvement; a class
+    stopped without any improvement keeps its generator as it was when it
+    stopped, so that the caller sees the divergence.
     """
     gen.eval()
     with torch.no_grad():
@@ -424,6 +437,7 @@ def _evaluate(
         noise = torch.randn(
             (len(classes), n_eval, config.latent_dim),
             generator=generator,
+            dtype=DTYPE,
             device=data.device,
         )
         fake = gen(noise, generator)
@@ -445,17 +459,21 @@ def _evaluate(
             c.waited += 1
         if c.waited >= PATIENCE and MIN_STEPS <= step < c.steps:
             c.done_at, c.stopped = step, True
+            if c.best_state is None:
+                c.final_state = gen.class_state(k)
 
 
 def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
     """Per class: the kept generator and the per-epoch history.
 
     A class stopped early within an epoch records that last epoch from the
-    steps it ran. ``marginal_distance`` holds each epoch's last evaluation
+    steps it ran. ``marginal_distance`` holds each epoch's lowest evaluation
     (evaluations come every :data:`EVAL_EVERY_STEPS` steps, so an epoch of
-    many steps holds several and a short one often none). With early
-    stopping, the generator of the best evaluation is kept (the last step is
-    always evaluated); otherwise the final one.
+    many steps holds several and a short one often none), and at the best
+    epoch the kept evaluation's. With early stopping, the generator of the
+    best evaluation is kept (the last step is always evaluated); otherwise,
+    or when no evaluation was finite, the final one (``best_epoch`` is then
+    None).
     """
     values = stats.cpu().numpy().astype(np.float64)
     results = []
@@ -467,7 +485,14 @@ def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
         per_epoch = sums / np.diff(starts, append=steps)[:, None]
         distance = np.full(n_epochs, np.nan)
         for at, value in c.evaluations:
-            distance[c.epoch_of(at) - 1] = value
+            epoch = c.epoch_of(at) - 1
+            distance[epoch] = np.fmin(distance[epoch], value)  # NaN-ignoring
+        best_epoch = None
+        if c.best_state is not None:
+            best_epoch = c.epoch_of(c.best_step)
+            # The kept evaluation's, even where a later one in that epoch was
+            # lower by less than the 1% that counts as an improvement.
+            distance[best_epoch - 1] = c.best
         kept = c.best_state if c.best_state is not None else c.final_state
         net = gen.single(kept)
         history = TrainingHistory(
@@ -476,7 +501,7 @@ def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
             n_rows=c.n_rows,
             batch_size=c.batch_size,
             stopped_epoch=n_epochs if c.stopped else None,
-            best_epoch=c.epoch_of(c.best_step) if c.evaluations else None,
+            best_epoch=best_epoch,
             n_steps=steps,
         )
         results.append((net, history))
@@ -508,7 +533,7 @@ def generate(
         for start in range(0, n_samples, _GENERATION_CHUNK):
             size = min(_GENERATION_CHUNK, n_samples - start)
             noise = torch.randn(
-                (size, net.latent_dim), generator=generator, device=device
+                (size, net.latent_dim), generator=generator, dtype=DTYPE, device=device
             )
             chunks.append(net(noise, generator))
     if not chunks:

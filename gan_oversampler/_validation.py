@@ -7,8 +7,8 @@ NumPy array or anything :func:`numpy.asarray` accepts) into
   that synthetic rows can be given back in exactly the caller's format; and
 * a plain DataFrame with positional string column names (``"c0"``, ``"c1"``,
   ...), float64 numeric columns (64-bit integer ones for integer columns, so that
-  integers beyond 2**53 stay exact) and object categorical columns, which is what
-  the encoder consumes.
+  integers beyond 2**53 stay exact, and Python ints for integers beyond 64 bits)
+  and object categorical columns, which is what the encoder consumes.
 
 Every user error (sparse input, dates, missing or infinite values, unknown
 column names) is reported here with a message that says how to fix it.
@@ -113,9 +113,10 @@ def _object_integers(column: pd.Series, name: Hashable) -> tuple[bool, object]:
     bools) gives ``(True, values)``: an int64 array, or uint64 when its values
     need it; with missing values, a nullable ``Int64`` / ``UInt64`` array.
     float64, which the other numeric columns use, cannot hold integers beyond
-    2**53. Integers beyond uint64's range give ``(True, None)``: they go through
-    float64 and are rounded. Other columns, and columns without values, give
-    ``(False, None)``.
+    2**53. Integers that fit neither int64 nor uint64 give an object array of
+    Python ints (``None`` for gaps): they are encoded through float64, but their
+    exact values bound the synthetic ones. Other columns, and columns without
+    values, give ``(False, None)``.
 
     Raises
     ------
@@ -142,7 +143,9 @@ def _object_integers(column: pd.Series, name: Hashable) -> tuple[bool, object]:
                 "about 1.8e308), which GANOverSampler cannot generate. Scale them "
                 "down (for example take their logarithm) or drop the column."
             ) from None
-        return True, None
+        values = np.full(len(column), None, dtype=object)
+        values[~column.isna().to_numpy()] = integers
+        return True, values
     if len(integers) == len(column):
         return True, np.array(integers, dtype=dtype)
     gaps = column.isna().to_numpy()
@@ -343,8 +346,9 @@ def inspect_table(
     frame : DataFrame
         A copy with columns ``"c0"``, ``"c1"``, ...: numeric columns as float64
         (integer columns, object ones of integers included, as int64 or uint64,
-        or nullable ``Int64`` / ``UInt64`` with gaps), categorical columns as
-        object.
+        or nullable ``Int64`` / ``UInt64`` with gaps; object columns of integers
+        that fit neither as object Python ints with ``None`` gaps), categorical
+        columns as object.
 
     Raises
     ------
@@ -414,7 +418,10 @@ def inspect_table(
         if spec.kind == "numeric":
             if exact.get(i) is not None:
                 # An object column of integers: exact, like an integer dtype.
-                data[f"c{i}"] = exact[i]
+                values = exact[i]
+                if values.dtype == object:  # beyond 64 bits: keep Python ints
+                    values = pd.Series(values, dtype=object, index=index)
+                data[f"c{i}"] = values
                 continue
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
             if spec.integer and not pd.api.types.is_object_dtype(column.dtype):
@@ -451,10 +458,11 @@ def restore_table(
     schema : TableSchema
         The schema returned by :func:`inspect_table`.
     values : sequence of ndarray
-        One 1-D array per column: floats, or exact 64-bit integers for integer
-        columns (already rounded and clipped), for numeric columns; objects for
-        categorical ones. Integer columns of object arrays and DataFrames come
-        back as Python ints, gaps as NaN.
+        One 1-D array per column: floats, or exact integers for integer columns
+        (64-bit, or objects holding Python ints beyond 64 bits; already rounded
+        and clipped), for numeric columns; objects for categorical ones. Integer
+        columns of object arrays and DataFrames come back as Python ints, gaps
+        as NaN.
 
     Returns
     -------

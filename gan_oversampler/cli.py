@@ -196,6 +196,24 @@ def _read_table(path: Path, fmt: str) -> pd.DataFrame:
         ) from None
 
 
+#: Archive suffixes, and the pandas compression method they name.
+_ARCHIVES = {".tar": "tar", ".zip": "zip"}
+
+
+def _compression(path: Path) -> str | dict:
+    """The compression pandas should write ``path`` with.
+
+    ``"infer"`` (from the extension), except for archives: a ``.zip`` or
+    ``.tar`` holds one file, named after ``path`` without the archive suffix
+    (``balanced.csv.zip`` holds ``balanced.csv``) rather than after the
+    temporary file written first.
+    """
+    method = _ARCHIVES.get(path.suffix)
+    if method is None:
+        return "infer"
+    return {"method": method, "archive_name": path.stem}
+
+
 def _write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     """Write ``frame`` atomically: to a temporary file, then rename it."""
     # Same directory, so the rename is atomic; same final name, so pandas
@@ -206,7 +224,7 @@ def _write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
             if fmt == "parquet":
                 frame.to_parquet(temporary, engine="pyarrow", index=False)
             else:
-                frame.to_csv(temporary, index=False)
+                frame.to_csv(temporary, index=False, compression=_compression(path))
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import runpy
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -142,6 +144,29 @@ def test_balance_overwrites_existing_output(teachers_csv: Path, tmp_path: Path) 
     args = ["balance", str(teachers_csv), "--target", "gender", "-o", str(output)]
     assert main([*args, *FAST, "--quiet"]) == 0
     assert len(pd.read_csv(output)) == 96
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"),
+    [("out.csv.zip", b"PK"), ("out.csv.tar", None)],
+)
+def test_archive_output_holds_the_named_file(
+    teachers_csv: Path, tmp_path: Path, name: str, magic: bytes | None
+) -> None:
+    # The archive member is named after the output, not the temporary file.
+    output = tmp_path / name
+    args = ["balance", str(teachers_csv), "--target", "gender", "-o", str(output)]
+    assert main([*args, *FAST, "--quiet"]) == 0
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(output) as archive:
+            assert archive.namelist() == ["out.csv"]
+    else:
+        with tarfile.open(output) as archive:
+            assert archive.getnames() == ["out.csv"]
+    if magic is not None:
+        assert output.read_bytes().startswith(magic)
+    assert len(pd.read_csv(output)) == 96
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "teachers.csv"])
 
 
 # --------------------------------------------------------------------------- #

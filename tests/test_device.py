@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import warnings
@@ -18,6 +19,10 @@ from gan_oversampler._device import resolve_device
 from gan_oversampler._training import EVAL_EVERY_STEPS
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+two_gpus = pytest.mark.skipif(
+    not torch.cuda.is_available() or torch.cuda.device_count() < 2,
+    reason="needs two CUDA GPUs",
+)
 
 
 def test_cpu_and_auto():
@@ -164,3 +169,65 @@ def test_cuda_graph_is_recorded_for_mixed_tables(monkeypatch):
     for column in ["subject", "degree", "city", "coach"]:
         assert set(synthetic[column]) <= set(X[column])
     assert len(sampler.sample(7, label="rare")) == 7
+
+
+def test_cuda_graph_is_captured_on_a_stream_of_the_training_device(monkeypatch):
+    # Runs without a GPU (torch's CUDA graph API replaced by stand-ins). The
+    # step must be captured with the training device current, on the runner's
+    # side stream (made on that device): torch's own capture stream belongs
+    # to whichever device was current when it was first made, and a step on
+    # another device escapes the capture.
+    events = []
+
+    class Graph:
+        def register_generator_state(self, rng):
+            events.append("register")
+
+    @contextlib.contextmanager
+    def device(where):
+        events.append(("device", where))
+        yield
+
+    @contextlib.contextmanager
+    def graph(cuda_graph, pool=None, stream=None, **kwargs):
+        events.append(("capture", stream))
+        yield
+
+    monkeypatch.setattr(torch.cuda, "CUDAGraph", Graph)
+    monkeypatch.setattr(torch.cuda, "device", device)
+    monkeypatch.setattr(torch.cuda, "graph", graph)
+    runner = object.__new__(training._StepRunner)
+    runner.stats = torch.zeros((5, 1, 4))
+    runner.static, runner.rng, runner.side = runner.stats[0], torch.Generator(), "side"
+    runner.step_fn = lambda out, rng: events.append("step")
+    assert isinstance(runner._record(), Graph)
+    assert events == [
+        "register",
+        ("device", runner.stats.device),
+        ("capture", "side"),
+        "step",
+    ]
+
+
+@two_gpus
+@pytest.mark.cuda
+def test_cuda_graph_trains_on_a_second_gpu(monkeypatch):
+    # On cuda:1 the graph must record the steps: a capture on cuda:0's stream
+    # records nothing (replays leave the networks and statistics as after the
+    # warm-up) or fails (training falls back to eager steps, no replay).
+    replays = []
+    original = torch.cuda.CUDAGraph.replay
+    monkeypatch.setattr(
+        torch.cuda.CUDAGraph,
+        "replay",
+        lambda self: replays.append(1) or original(self),
+    )
+    X, y = make_classification(n_samples=600, weights=[0.8], random_state=0)
+    sampler = GANOverSampler(device="cuda:1", epochs=50, batch_size=16, random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    history = sampler.history_[1]
+    assert len(replays) >= 50 * (history.n_rows // 16) - 3
+    assert np.isfinite(X_res).all()
+    # Losses keep changing after the warm-up steps: the replays train.
+    assert len(np.unique(history.generator_loss[1:])) == len(history) - 1
+    assert sampler.sample(4, 1).shape == (4, X.shape[1])

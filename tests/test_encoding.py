@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from _helpers import FAST, make_mixed
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    KBinsDiscretizer,
+    OneHotEncoder,
+    QuantileTransformer,
+    StandardScaler,
+)
 
 from gan_oversampler import GANOverSampler
 from gan_oversampler._encoding import TabularEncoder
@@ -169,3 +178,155 @@ def test_in_place_transformers_leave_caller_data_alone(numeric_transformer):
     assert (synthetic.min() >= ones.min()).all() and (
         synthetic.max() <= ones.max()
     ).all()
+
+
+def _two_classes(n_minor: int = 30, n_major: int = 90, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.normal(size=n_major + n_minor), "b": rng.random(120)})
+    return X, np.r_[np.zeros(n_major, int), np.ones(n_minor, int)]
+
+
+@pytest.mark.parametrize(
+    "numeric_transformer",
+    [
+        QuantileTransformer(n_quantiles=10, subsample=20),
+        make_pipeline(QuantileTransformer(n_quantiles=10, subsample=20)),
+    ],
+    ids=["subsampling", "nested"],
+)
+def test_user_transformer_randomness_follows_random_state(numeric_transformer):
+    # A user transformer whose random_state is left at None is seeded from the
+    # sampler's random_state: repeatable, and NumPy's global state is untouched.
+    X, y = _two_classes()
+    state = np.random.get_state()  # noqa: NPY002 (the global state under test)
+    fits = [
+        GANOverSampler(
+            numeric_transformer=numeric_transformer, random_state=0, **FAST
+        ).fit_resample(X, y)[0]
+        for _ in range(2)
+    ]
+    after = np.random.get_state()  # noqa: NPY002
+    assert after[0] == state[0] and after[2:] == state[2:]
+    np.testing.assert_array_equal(after[1], state[1])
+    pd.testing.assert_frame_equal(fits[0], fits[1])
+    # The caller's transformer is not changed.
+    params = numeric_transformer.get_params(deep=True)
+    assert all(v is None for k, v in params.items() if k.endswith("random_state"))
+
+
+def test_user_transformer_seeds_only_unset_random_states():
+    X, _ = _two_classes()
+    schema, frame = inspect_table(X, "auto")
+    nested = make_pipeline(
+        QuantileTransformer(n_quantiles=10, subsample=20),
+        QuantileTransformer(n_quantiles=10, random_state=3),
+    )
+    encoder = TabularEncoder(schema, numeric_transformer=nested, random_state=7)
+    profile, _ = encoder.fit(frame).fit_class(frame)
+    params = profile.numeric_transformer.get_params(deep=True)
+    assert params["quantiletransformer-1__random_state"] == 7
+    assert params["quantiletransformer-2__random_state"] == 3
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize(
+    ("column", "numeric_transformer", "transformer_name"),
+    [
+        (np.arange(120) % 4.0, FunctionTransformer(np.log, np.exp), "FunctionTrans"),
+        (np.linspace(-1, 1, 120) * 1e200, "standard", "'standard'"),
+    ],
+    ids=["log-of-zero", "variance-overflow"],
+)
+def test_non_finite_transformer_output_is_refused(
+    column, numeric_transformer, transformer_name
+):
+    # Refused before any training, naming the transformer and the column (not
+    # reported as a diverged GAN).
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"ok": rng.random(120) + 1.0, "bad": column})
+    y = np.r_[np.zeros(90, int), np.ones(30, int)]
+    sampler = GANOverSampler(
+        numeric_transformer=numeric_transformer, random_state=0, **FAST
+    )
+    with pytest.raises(ValueError, match=r"non-finite") as info:
+        sampler.fit_resample(X, y)
+    message = str(info.value)
+    assert transformer_name in message and "['bad']" in message
+    assert "'quantile'" in message
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_transform_refuses_non_finite_output():
+    X = pd.DataFrame({"n": np.arange(1.0, 61.0)})
+    _schema, frame, encoder = _fitted(
+        X, numeric_transformer=FunctionTransformer(np.log, np.exp)
+    )
+    profile, _ = encoder.fit_class(frame)
+    zero = frame.iloc[:3].assign(c0=[1.0, 0.0, 2.0])
+    with pytest.raises(ValueError, match=r"non-finite.*\['n'\] on 3 rows"):
+        encoder.transform(zero, profile)
+
+
+def test_gaps_are_imputed_before_the_finite_check(fast):
+    # missing="model": the transformer sees the gaps filled in, so a log of
+    # positive values with gaps is fine.
+    rng = np.random.default_rng(0)
+    a = rng.random(120) + 0.5
+    a[::7] = np.nan
+    X = pd.DataFrame({"a": a, "b": rng.normal(size=120)})
+    X["b"] = X["b"].abs() + 1
+    y = np.r_[np.zeros(90, int), np.ones(30, int)]
+    sampler = GANOverSampler(
+        numeric_transformer=FunctionTransformer(np.log, np.exp),
+        missing="model",
+        random_state=0,
+        **fast,
+    )
+    X_res, _ = sampler.fit_resample(X, y)
+    synthetic = X_res["a"].iloc[120:]
+    ones = X["a"][y == 1]
+    assert synthetic.isna().any() and synthetic.notna().any()
+    assert synthetic.min() >= ones.min() and synthetic.max() <= ones.max()
+
+
+def test_sparse_transformer_output_is_refused_clearly():
+    X, y = _two_classes()
+    sampler = GANOverSampler(
+        numeric_transformer=KBinsDiscretizer(n_bins=3), random_state=0, **FAST
+    )
+    with pytest.raises(ValueError, match=r"sparse matrix with 6 columns for 2"):
+        sampler.fit_resample(X, y)
+
+
+def test_encoder_missing_a_category_names_it():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=80), "c": rng.choice(list("abc"), 80)})
+    y = np.r_[np.zeros(60, int), np.ones(20, int)]
+    encoder = OneHotEncoder(
+        categories=[["a", "b"]], handle_unknown="ignore", sparse_output=False
+    )
+    sampler = GANOverSampler(categorical_encoder=encoder, random_state=0, **FAST)
+    with pytest.raises(ValueError, match=r"categories \['c'\] of column 'c'.*categor"):
+        sampler.fit_resample(X, y)
+    # A dropped category is known: that is still reported as not one-hot.
+    dropping = OneHotEncoder(drop="first", sparse_output=False)
+    sampler.set_params(categorical_encoder=dropping)
+    with pytest.raises(ValueError, match=r"one-hot encoding without drop"):
+        sampler.fit_resample(X, y)
+
+
+def test_transformer_collapsing_a_varying_column_warns():
+    # MinMaxScaler treats a range below ~2e-15 as zero: the class's distinct
+    # values would all come back as one.
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"tiny": rng.normal(size=120) * 1e-18, "b": rng.random(120)})
+    y = np.r_[np.zeros(90, int), np.ones(30, int)]
+    sampler = GANOverSampler(numeric_transformer="minmax", random_state=0, **FAST)
+    with pytest.warns(UserWarning, match=r"\['tiny'\] in a class to a single") as w:
+        sampler.fit_resample(X, y)
+    assert all(r.filename == __file__ for r in w if "single value" in str(r.message))
+    # A constant column is not collapsed by the transformer: no warning.
+    X["tiny"] = 1e-18
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sampler.fit_resample(X, y)

@@ -62,6 +62,31 @@ def test_discriminator_scores_one_per_row():
     assert disc(torch.zeros(5, 7)).shape == (5,)
 
 
+def test_networks_are_float32_whatever_the_default_dtype():
+    # Same weights and the same rows (Gumbel noise included) as under torch's
+    # usual float32 default.
+    noise = torch.randn(6, 8, generator=torch.Generator().manual_seed(1))
+    expected = _generator()
+    expected_rows = expected(noise, torch.Generator().manual_seed(2))
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        net = _generator()
+        rows = net(noise, torch.Generator().manual_seed(2))
+        disc = Discriminator(
+            7, (12, 6), device=CPU, generator=torch.Generator().manual_seed(0)
+        )
+        scores = disc(rows)
+    finally:
+        torch.set_default_dtype(previous)
+    assert rows.dtype == scores.dtype == torch.float32
+    assert all(p.dtype == torch.float32 for p in disc.parameters())
+    for name, value in net.state_dict().items():
+        assert value.dtype == expected.state_dict()[name].dtype, name
+        torch.testing.assert_close(value, expected.state_dict()[name], rtol=0, atol=0)
+    torch.testing.assert_close(rows, expected_rows, rtol=0, atol=0)
+
+
 @pytest.mark.parametrize("width", [1, 7, 64, 2000])
 def test_auto_architecture_is_bounded(width):
     latent, g_hidden, d_hidden = resolve_architecture(width, "auto", "auto", "auto")

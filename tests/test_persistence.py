@@ -237,3 +237,155 @@ def test_format_2_fallback_rows_load_as_floats(tmp_path, fast):
     loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_2))
     assert loaded._fallback_rows[1]["c1"].dtype == np.float64
     pd.testing.assert_frame_equal(loaded.sample(8, 1), sampler.sample(8, 1))
+
+
+def _types(value):
+    """The exact type of ``value`` and of everything in its dicts, lists, tuples."""
+    yield type(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _types(key)
+            yield from _types(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _types(item)
+
+
+def test_numpy_typed_params_round_trip(tmp_path, mixed):
+    # Values from parameter grids (np.logspace, np.arange, list(np.array(...)))
+    # are NumPy scalars and arrays: the file must load, and they must come back
+    # as the equal Python values, not as the defaults.
+    X, y = mixed
+    params = {
+        "sampling_strategy": np.float64(1.0),
+        "categorical_features": list(np.array(["subject", "degree", "city"])),
+        "latent_dim": np.int64(8),
+        "generator_hidden": list(np.array([16, 16])),
+        "discriminator_hidden": (np.int64(16),),
+        "epochs": np.int64(3),
+        "batch_size": np.arange(16, 64, 16)[1],  # np.int64(32), kept by history_
+        "learning_rate": np.logspace(-4, -2, 3)[1],
+        "early_stopping": np.bool_(False),
+        "min_class_size": np.int64(10),
+        "small_class": np.str_("random"),
+        "device": "cpu",
+        "random_state": np.int64(0),
+    }
+    sampler = GANOverSampler(**params)
+    sampler.fit_resample(X, y)
+    path = tmp_path / "s.pt"
+    sampler.save(path)
+    plain = {dict, list, tuple, str, int, float, bool, type(None), torch.Tensor}
+    assert set(_types(torch.load(path, weights_only=True))) <= plain
+    loaded = GANOverSampler.load(path)
+
+    restored = loaded.get_params()
+    assert restored == sampler.get_params()  # np.int64(3) == 3, and so on
+    for key in ("epochs", "batch_size", "random_state", "latent_dim"):
+        assert type(restored[key]) is int
+    assert type(restored["learning_rate"]) is float
+    assert type(restored["early_stopping"]) is bool
+    assert [type(c) for c in restored["categorical_features"]] == [str] * 3
+    assert restored["generator_hidden"] == [16, 16]
+    assert restored["discriminator_hidden"] == (16,)
+
+    assert loaded.history_["rare"].batch_size == 32
+    for _ in range(2):  # successive calls stay in step
+        pd.testing.assert_frame_equal(
+            loaded.sample(20, "rare"), sampler.sample(20, "rare")
+        )
+    # A refit of the loaded sampler trains as the original does.
+    X_loaded, _ = loaded.fit_resample(X, y)
+    X_saved, _ = GANOverSampler(**params).fit_resample(X, y)
+    pd.testing.assert_frame_equal(X_loaded, X_saved)
+
+
+def test_numpy_array_params_keep_their_meaning(tmp_path, fast):
+    # categorical_features as an array of indices and a dict of NumPy labels
+    # and counts: were reset to 'auto' and lost, so a refit treated the integer
+    # codes of column 1 as numbers.
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.normal(size=80), rng.integers(0, 3, 80)]
+    y = np.array([0] * 60 + [1] * 20)
+    params = {
+        **fast,
+        "categorical_features": np.array([1]),
+        "sampling_strategy": {np.int64(1): np.int64(50)},
+        "random_state": np.int64(0),
+    }
+    sampler = GANOverSampler(**params)
+    sampler.fit_resample(X, y)
+    loaded = _save_and_load(sampler, tmp_path / "s.pt")
+    restored = loaded.get_params()
+    assert restored["categorical_features"] == [1]
+    assert restored["sampling_strategy"] == {1: 50}
+    assert restored["random_state"] == 0
+    np.testing.assert_array_equal(loaded.sample(10, 1), sampler.sample(10, 1))
+    X_new, _ = loaded.fit_resample(X, y)
+    assert set(X_new[80:, 1]) <= {0.0, 1.0, 2.0}  # still categorical codes
+    np.testing.assert_array_equal(X_new, GANOverSampler(**params).fit_resample(X, y)[0])
+
+
+def test_unstorable_params_load_as_defaults(tmp_path, mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(
+        random_state=np.random.RandomState(0),
+        sampling_strategy=lambda y: {"rare": int((y == "rare").sum()) + 10},
+        **fast,
+    )
+    sampler.fit_resample(X, y)
+    loaded = _save_and_load(sampler, tmp_path / "s.pt")
+    assert loaded.random_state is None
+    assert loaded.sampling_strategy == "auto"
+    assert loaded.epochs == fast["epochs"]
+    pd.testing.assert_frame_equal(loaded.sample(10, "rare"), sampler.sample(10, "rare"))
+
+
+def _drop_profile_center(payload):
+    del next(c for c in payload["classes"] if "profile" in c)["profile"]["center"]
+
+
+def _widen_generator(payload):
+    next(c for c in payload["classes"] if "generator" in c)["generator"]["hidden"] = [7]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda p: p.pop("encoder"),
+        lambda p: p.pop("classes"),
+        lambda p: p["params"].update(bogus=1),
+        lambda p: p.update(params=[1, 2]),
+        lambda p: p.update(sample_seed="seven"),
+        lambda p: p.update(label_dtype="not a dtype"),
+        lambda p: p["encoder"]["schema"]["columns"][0].update(
+            dtype={"name": "no such dtype"}
+        ),
+        lambda p: p["encoder"].update(spans=[[0, 1]]),
+        _drop_profile_center,
+        _widen_generator,
+    ],
+    ids=[
+        "no-encoder",
+        "no-classes",
+        "unknown-param",
+        "params-not-dict",
+        "seed-not-int",
+        "bad-label-dtype",
+        "bad-column-dtype",
+        "bad-span",
+        "no-profile-field",
+        "weights-do-not-fit",
+    ],
+)
+def test_damaged_files_are_refused(tmp_path, fitted, edit):
+    sampler, _ = fitted
+    path = _saved_as(sampler, tmp_path / "s.pt", edit)
+    with pytest.raises(ValueError, match="damaged or was not written by this") as info:
+        GANOverSampler.load(path)
+    assert info.value.__cause__ is not None  # the original error stays visible
+
+
+def test_missing_file_is_not_reported_as_damaged(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        GANOverSampler.load(tmp_path / "missing.pt")

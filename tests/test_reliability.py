@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from _helpers import FAST, make_mixed
-from sklearn.exceptions import NotFittedError
 from test_properties import Case, check_resampled
 
 from gan_oversampler import GANOverSampler, SmallClassWarning
@@ -337,16 +336,33 @@ def fitted():
     return sampler
 
 
-def test_sample_after_fit_without_resample_is_not_fitted():
+def test_fit_trains_as_fit_resample_does():
     X, y = make_mixed(n=60)
-    sampler = GANOverSampler(**FAST).fit(X, y)
-    with pytest.raises(NotFittedError, match="not fitted"):
+    after_fit = GANOverSampler(random_state=0, **FAST).fit(X, y)
+    after_resample = GANOverSampler(random_state=0, **FAST)
+    after_resample.fit_resample(X, y)
+    pd.testing.assert_frame_equal(
+        after_fit.sample(5, "rare"), after_resample.sample(5, "rare")
+    )
+
+
+def test_fit_on_new_data_replaces_the_model():
+    X, y = make_mixed(n=60)
+    sampler = GANOverSampler(random_state=0, **FAST).fit(X, y)
+    rng = np.random.default_rng(0)
+    X_new = rng.normal(size=(60, 5))
+    y_new = np.array(["a"] * 40 + ["b"] * 20)
+    sampler.fit(X_new, y_new)
+    assert sampler.sample(3, "b").shape == (3, 5)
+    with pytest.raises(ValueError, match="Cannot sample class 'rare'"):
         sampler.sample(3, "rare")
 
 
 @pytest.mark.parametrize("label", ["nope", "Rare", 1, None, ("rare",)])
 def test_sample_unknown_label(fitted, label):
-    with pytest.raises(ValueError, match=r"Cannot sample class .* i\.e\. \['rare'\]"):
+    with pytest.raises(
+        ValueError, match=r"Cannot sample class .* can be sampled: 'rare'\.$"
+    ):
         fitted.sample(3, label)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import re
 import warnings
 from collections import Counter
 
@@ -394,13 +395,45 @@ def test_small_class_falls_back_with_warning(fast):
     assert sampler.sample(3, 1).shape == (3, X.shape[1])
 
 
-def test_small_class_error_policy(fast):
+@pytest.mark.parametrize(
+    ("n_rows", "advice"),
+    [
+        (
+            4,
+            "Collect more rows, lower min_class_size to 4, or set small_class='random'",
+        ),
+        (1, "Collect more rows, or set small_class='random'"),
+    ],
+)
+def test_small_class_error_policy(fast, n_rows, advice):
+    X, y = make_classification(n_samples=60, weights=[0.9], random_state=0)
+    y[:] = 0
+    y[:n_rows] = 1
+    sampler = GANOverSampler(small_class="error", min_class_size=5, **fast)
+    with pytest.raises(
+        ValueError, match=rf"Class 1 has {n_rows} row.*min_class_size=5"
+    ):
+        sampler.fit_resample(X, y)
+    # A 1-row class cannot be admitted by a lower min_class_size (at least 2).
+    with pytest.raises(ValueError, match=re.escape(advice)):
+        sampler.fit_resample(X, y)
+
+
+def test_warnings_point_at_the_callers_line(fast):
     X, y = make_classification(n_samples=60, weights=[0.9], random_state=0)
     y[:] = 0
     y[:4] = 1
-    sampler = GANOverSampler(small_class="error", min_class_size=5, **fast)
-    with pytest.raises(ValueError, match=r"Class 1 has 4 row.*min_class_size=5"):
-        sampler.fit_resample(X, y)
+    pipeline = Pipeline(
+        [("gan", GANOverSampler(random_state=0, **fast)), ("clf", LogisticRegression())]
+    )
+    for fit in (
+        lambda: GANOverSampler(random_state=0, **fast).fit_resample(X, y),
+        lambda: GANOverSampler(random_state=0, **fast).fit(X, y),
+        lambda: pipeline.fit(X, y),
+    ):
+        with pytest.warns(SmallClassWarning) as record:
+            fit()
+        assert [w.filename for w in record] == [__file__]
 
 
 def test_verbose_progress_bar(capsys, fast):
@@ -420,6 +453,12 @@ def test_sample_errors(mixed, fast):
     sampler.fit_resample(X, y)
     with pytest.raises(ValueError, match="Cannot sample class 'common'"):
         sampler.sample(3, "common")
+    # A class listed in sampling_strategy_ with no rows to generate.
+    everything = GANOverSampler(sampling_strategy="all", **fast)
+    everything.fit_resample(X, y)
+    assert everything.sampling_strategy_["common"] == 0
+    with pytest.raises(ValueError, match=r"class 'common'.*can be sampled: 'rare'\.$"):
+        everything.sample(3, "common")
     for bad in (0, -2, 2.5, True):
         with pytest.raises(ValueError, match="n_samples must be a positive integer"):
             sampler.sample(bad, "rare")
@@ -500,7 +539,7 @@ def test_early_stopping_keeps_best_generator_when_training_runs_to_the_end():
 def test_early_stopping_evaluations_land_in_their_epochs():
     # 10,000 rows, batch 64: 156 steps per epoch, 3 epochs (468 steps).
     # Evaluations at steps 100, 200, 300, 400 and the last step 468 fall in
-    # epochs 1, 2, 2, 3 and 3; each epoch keeps its last one.
+    # epochs 1, 2, 2, 3 and 3; each epoch keeps its lowest one.
     history = _fit_early_stopping(20_000, 10_000, epochs=3).history_[1]
     assert len(history) == 3 and history.stopped_epoch is None
     assert history.n_steps == 3 * 156

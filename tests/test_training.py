@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
-import torch
+import copy
 
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import make_classification
+
+from gan_oversampler import GANOverSampler
+from gan_oversampler import _training as training
 from gan_oversampler._encoding import Span
 from gan_oversampler._losses import BatchRows
-from gan_oversampler._training import TrainingConfig, marginal_distance, train_gans
+from gan_oversampler._training import (
+    TrainingConfig,
+    generate,
+    marginal_distance,
+    train_gans,
+)
 
 SPANS = [
     Span(0, 0, 1, "numeric"),
@@ -103,3 +114,125 @@ def test_batch_rows_mean_ignores_padding():
     # A fraction of rows is exactly 1 when every row counts (no rounding above 1).
     ones = BatchRows.first(torch.tensor([20]), width=20)
     assert ones.mean(torch.ones((1, 20))).item() == 1.0
+
+
+def _config(**changes):
+    return TrainingConfig(**{**CONFIG.__dict__, **changes})
+
+
+def _finite(net):
+    return all(torch.isfinite(p).all() for p in net.parameters())
+
+
+def test_early_stopping_returns_a_diverged_generator_as_it_stopped():
+    # A huge learning rate makes every weight non-finite within a few steps, so
+    # no evaluation is ever finite, and a NaN never counts as an improvement.
+    # The class still stops (10 evaluations, >= 400 steps) before its last
+    # step; the generator it returns is the one it stopped with, non-finite, so
+    # the sampler sees the divergence. No epoch was ever the best.
+    config = _config(learning_rate=1e38, early_stopping=True, epochs=1200)
+    for net, history in _train([_rows(32, 0.5, 1), _rows(20, -0.5, 2)], config):
+        assert history.stopped_epoch == 1000 and history.n_steps == 1000
+        assert history.best_epoch is None
+        assert np.isnan(history.marginal_distance).all()
+        assert not _finite(net)
+        assert not np.isfinite(history.generator_loss).all()
+
+
+def test_marginal_distance_is_each_epochs_lowest_evaluation(monkeypatch):
+    # 1,000 rows, batch 4: 250 steps per epoch, so each epoch holds two or
+    # three evaluations (every 100 steps). Each epoch records its lowest one,
+    # so the kept generator's distance is the one at best_epoch (on this seed,
+    # step 800's, not the last of its epoch: step 1000's).
+    evaluations = []
+    results = training._results
+
+    def spy(gen, stats, classes):
+        evaluations.extend(classes[0].evaluations)
+        return results(gen, stats, classes)
+
+    monkeypatch.setattr(training, "_results", spy)
+    config = _config(early_stopping=True, epochs=8, batch_size=4)
+    ((_, history),) = _train([_rows(1000, 0.5, 3)], config)
+    per_epoch = {}
+    for step, value in evaluations:
+        per_epoch.setdefault(-(-step // 250), []).append((step, value))
+    assert sorted(per_epoch) == list(range(1, 9))
+    np.testing.assert_array_equal(
+        history.marginal_distance,
+        [min(value for _, value in per_epoch[epoch]) for epoch in range(1, 9)],
+    )
+    best_step, best = min(evaluations, key=lambda evaluation: evaluation[1])
+    assert history.best_epoch == -(-best_step // 250)
+    assert history.marginal_distance[history.best_epoch - 1] == best
+    later = [step for step, _ in per_epoch[history.best_epoch] if step > best_step]
+    assert later, "the scenario needs a later evaluation in the best epoch"
+
+
+def test_history_counts_are_plain_ints():
+    # NumPy integer settings must not leak NumPy scalars into the history
+    # (the save format stores plain values).
+    config = _config(epochs=np.int64(3), batch_size=np.int64(16))
+    ((_, history),) = _train([_rows(40, 0.5, 1)], config)
+    assert history.batch_size == 16 and history.n_steps == 6
+    for name in ("n_rows", "batch_size", "n_steps"):
+        assert type(getattr(history, name)) is int, name
+    stopping = _config(early_stopping=True, epochs=np.int64(2000), batch_size=32)
+    ((_, history),) = _train([_rows(32, 0.5, 1)], stopping)
+    assert history.stopped_epoch is not None and history.best_epoch is not None
+    for name in ("stopped_epoch", "best_epoch", "n_steps"):
+        assert type(getattr(history, name)) is int, name
+
+
+@pytest.fixture
+def float64_default():
+    """Make float64 torch's default dtype during the test."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def _train_and_generate(rows, config):
+    """Weights of each trained class and 20 rows generated from each."""
+    results = _train(rows, config)
+    return [
+        (_weights(net), generate(net, 20, generator=torch.Generator().manual_seed(3)))
+        for net, _ in results
+    ]
+
+
+@pytest.mark.parametrize("manual", [True, False])
+def test_training_ignores_the_default_dtype(monkeypatch, request, manual):
+    # The hand-written CPU step and the autograd step both train float32
+    # networks, bit for bit as under torch's usual float32 default.
+    monkeypatch.setattr(training, "USE_MANUAL_STEP", manual)
+    rows = [_rows(40, 0.5, 1), _rows(24, -0.5, 2)]
+    config = _config(epochs=4, early_stopping=True)
+    expected = _train_and_generate(rows, config)
+    request.getfixturevalue("float64_default")
+    for (weights, generated), (expected_weights, expected_rows) in zip(
+        _train_and_generate(rows, config), expected, strict=True
+    ):
+        assert generated.dtype == np.float32
+        np.testing.assert_array_equal(generated, expected_rows)
+        for name, value in weights.items():
+            assert value.dtype == expected_weights[name].dtype
+            torch.testing.assert_close(value, expected_weights[name], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("loss", ["bce", "wgan-gp"])
+def test_sampler_ignores_the_default_dtype(request, loss):
+    X, y = make_classification(n_samples=120, weights=[0.8], random_state=0)
+    settings = dict(epochs=2, random_state=0, device="cpu", loss=loss)
+    fitted = GANOverSampler(**settings)
+    X_expected, _ = fitted.fit_resample(X, y)
+    twin = copy.deepcopy(fitted)  # the same next sample() call
+    sample_expected = fitted.sample(5, 1)
+    request.getfixturevalue("float64_default")
+    # Sampling from a sampler fitted under float32, and fitting anew.
+    np.testing.assert_array_equal(twin.sample(5, 1), sample_expected)
+    X_res, _ = GANOverSampler(**settings).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_expected)

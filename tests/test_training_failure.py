@@ -50,3 +50,18 @@ def test_divergence_twice_raises_naming_the_class(monkeypatch, data, fast):
     ):
         GANOverSampler(random_state=0, **fast).fit_resample(*data)
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_real_divergence_is_retried_then_raises(data, fast, early_stopping):
+    # A huge learning rate really diverges (non-finite weights within a few
+    # steps), also at a tenth of it. With early stopping no evaluation is ever
+    # finite and the class stops after 1,000 of its 1,200 steps; it must take
+    # the same path as without: warning, retry, TrainingFailedError.
+    settings = {**fast, "epochs": 1200, "learning_rate": 1e38}
+    sampler = GANOverSampler(early_stopping=early_stopping, random_state=0, **settings)
+    with (
+        pytest.warns(RuntimeWarning, match=r"class 1 diverged.*retrying once"),
+        pytest.raises(TrainingFailedError, match=r"class 1 diverged twice"),
+    ):
+        sampler.fit_resample(*data)

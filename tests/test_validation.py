@@ -98,6 +98,59 @@ def test_integers_beyond_64_bits_are_rounded_ints(fast):
     assert all(abs(v - 2**70) <= 2**70 * 1e-15 for v in X_res[60:, 0])
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        [10**20 + 7 + k % 5 for k in range(60)],  # float64 rounds them all down
+        [(-(2**63), 2**64 - 1)[k % 2] for k in range(60)],  # wider than uint64
+    ],
+    ids=["beyond-uint64", "int64-min-to-uint64-max"],
+)
+@pytest.mark.parametrize("container", ["array", "dataframe"])
+def test_integers_beyond_64_bits_stay_in_the_observed_range(values, container, fast):
+    # float(max) may round past max and float(min) below min; the synthetic
+    # integers still lie in the class's range, compared as Python ints.
+    X = _object_column(values)
+    params = {}
+    if container == "dataframe":
+        X = pd.DataFrame({"n": pd.Series(values, dtype=object)})
+        params = {"categorical_features": None}
+    X_res = _resample(X, fast, **params)
+    synthetic = X_res[60:, 0] if container == "array" else X_res["n"].iloc[60:]
+    if container == "dataframe":
+        assert X_res["n"].dtype == object
+    assert all(type(v) is int for v in synthetic)
+    assert all(min(values[50:]) <= v <= max(values[50:]) for v in synthetic)
+
+
+def test_integers_beyond_64_bits_with_gaps_stay_in_range(fast):
+    values = [10**20 + 7 + k % 5 if k % 3 else None for k in range(60)]
+    X_res = _resample(_object_column(values), fast, missing="model")
+    synthetic = X_res[60:, 0]
+    observed = [v for v in synthetic if not pd.isna(v)]
+    real = [v for v in values[50:] if v is not None]
+    assert observed and len(observed) < len(synthetic)  # the class has gaps
+    assert all(type(v) is int and min(real) <= v <= max(real) for v in observed)
+
+
+def test_integers_beyond_64_bits_stay_exact_inside():
+    _, frame = inspect_table(_object_column([2**64, None, -1]), "auto", "model")
+    assert frame["c0"].dtype == object
+    assert frame["c0"].tolist() == [2**64, None, -1]
+
+
+def test_small_class_of_integers_beyond_64_bits_copies_them_exactly(fast):
+    # A class too small for a GAN is oversampled with copies of its rows: the
+    # copies are the exact integers, not their float64 roundings.
+    values = [2**70 + k for k in range(57)] + [10**20 + 7, 10**20 + 9, 10**20 + 11]
+    y = np.r_[np.zeros(57, dtype=int), np.ones(3, dtype=int)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sampler = GANOverSampler(random_state=0, **fast)
+        X_res, _ = sampler.fit_resample(_object_column(values), y)
+    assert set(X_res[60:, 0]) <= set(values[57:])
+
+
 def test_integers_too_large_for_a_float():
     with pytest.raises(ValueError, match=r"Column 0 holds integers too large"):
         inspect_table(_object_column([10**400, 1, 2]), "auto")
