@@ -356,13 +356,19 @@ def _hist_panel(
         ax.text(0.5, 0.5, "no finite values", ha="center", transform=ax.transAxes)
         return
     low, high = float(both.min()), float(both.max())
-    integer = bool(np.all(both == np.round(both)))
+    # Unit bins only where floats still tell x - 0.5, x and x + 0.5 apart.
+    exact = max(abs(low), abs(high)) < 2.0**50
+    integer = exact and bool(np.all(both == np.round(both)))
     if integer and high - low <= _MAX_INTEGER_BINS:
         edges = np.arange(low - 0.5, high + 1.5)
     elif high > low:
-        edges = np.linspace(low, high, bins + 1)
+        # Weighted ends, not low + k * (high - low): the range may overflow
+        # (values near +-1.8e308); unique, as neighbouring floats may coincide.
+        t = np.linspace(0.0, 1.0, bins + 1)
+        edges = np.unique(low * (1.0 - t) + high * t)
     else:
-        edges = np.array([low - 0.5, low + 0.5])
+        half = max(0.5, abs(low) * 1e-6)  # a visible width at any magnitude
+        edges = np.array([low - half, low + half])
     for values, label in ((a, labels[0]), (b, labels[1])):
         values = values[np.isfinite(values)]
         ax.hist(

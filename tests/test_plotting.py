@@ -272,6 +272,21 @@ def test_real_vs_synthetic_constant_column():
 
 
 @pytest.mark.parametrize(
+    "values",
+    [
+        [-1.7e308, 1.7e308, 0.0, 1e300],  # the range overflows float64
+        [1e20, 1e20, 1e20],  # constant, where x - 0.5 == x
+        [2.0**53, 2.0**53 + 2, 2.0**53 + 4],  # integers floats cannot halve
+    ],
+)
+def test_real_vs_synthetic_extreme_magnitudes(values):
+    real = pd.DataFrame({"x": values})
+    fig = plot_real_vs_synthetic(real, real.iloc[::-1])
+    assert len(fig.axes[0].patches) == 2  # one histogram per side
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
     ("kwargs", "match"),
     [
         ({"columns": ["nope"]}, "not found in real"),
