@@ -98,11 +98,8 @@ def test_no_host_round_trips_inside_the_training_loop(early_stopping):
     assert long - short <= allowed
 
 
-@cuda
-@pytest.mark.cuda
-def test_cuda_graph_replay_trains_like_eager_steps(monkeypatch):
-    # Steps on a GPU replay a recorded CUDA graph; the result must be a GAN as
-    # good as one trained with eager steps.
+def _count_replays(monkeypatch) -> list:
+    """A list that gets an entry each time a CUDA graph is replayed."""
     replays = []
     original = torch.cuda.CUDAGraph.replay
 
@@ -111,6 +108,15 @@ def test_cuda_graph_replay_trains_like_eager_steps(monkeypatch):
         return original(self)
 
     monkeypatch.setattr(torch.cuda.CUDAGraph, "replay", counting_replay)
+    return replays
+
+
+@cuda
+@pytest.mark.cuda
+def test_cuda_graph_replay_trains_like_eager_steps(monkeypatch):
+    # Steps on a GPU replay a recorded CUDA graph; the result must be a GAN as
+    # good as one trained with eager steps.
+    replays = _count_replays(monkeypatch)
     X, y = make_classification(
         n_samples=600,
         n_features=4,
@@ -154,13 +160,7 @@ def test_step_runner_draws_fresh_random_numbers_every_step():
 @pytest.mark.cuda
 def test_cuda_graph_is_recorded_for_mixed_tables(monkeypatch):
     # Categorical blocks (Gumbel noise, gathered one-hot entries) must record too.
-    replays = []
-    original = torch.cuda.CUDAGraph.replay
-    monkeypatch.setattr(
-        torch.cuda.CUDAGraph,
-        "replay",
-        lambda self: replays.append(1) or original(self),
-    )
+    replays = _count_replays(monkeypatch)
     X, y = make_mixed()
     sampler = GANOverSampler(device="cuda", epochs=20, random_state=0)
     X_res, _ = sampler.fit_resample(X, y)
@@ -215,13 +215,7 @@ def test_cuda_graph_trains_on_a_second_gpu(monkeypatch):
     # On cuda:1 the graph must record the steps: a capture on cuda:0's stream
     # records nothing (replays leave the networks and statistics as after the
     # warm-up) or fails (training falls back to eager steps, no replay).
-    replays = []
-    original = torch.cuda.CUDAGraph.replay
-    monkeypatch.setattr(
-        torch.cuda.CUDAGraph,
-        "replay",
-        lambda self: replays.append(1) or original(self),
-    )
+    replays = _count_replays(monkeypatch)
     X, y = make_classification(n_samples=600, weights=[0.8], random_state=0)
     sampler = GANOverSampler(device="cuda:1", epochs=50, batch_size=16, random_state=0)
     X_res, _ = sampler.fit_resample(X, y)

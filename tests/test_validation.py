@@ -27,6 +27,17 @@ def _resample(X, fast, **params):
         return GANOverSampler(random_state=0, **fast, **params).fit_resample(X, Y)[0]
 
 
+def _synthetic_of_object_column(values: list, container: str, fast: dict) -> list:
+    """Synthetic values of a one-column object table, as array or DataFrame."""
+    if container == "array":
+        return list(_resample(_object_column(values), fast)[60:, 0])
+    X = pd.DataFrame({"n": pd.Series(values, dtype=object)})
+    # Object columns are numeric unless declared categorical.
+    X_res = _resample(X, fast, categorical_features=None)
+    assert X_res["n"].dtype == object
+    return list(X_res["n"].iloc[60:])
+
+
 def test_object_array_integers_come_back_as_python_ints(fast):
     rng = np.random.default_rng(0)
     X = np.empty((60, 2), dtype=object)
@@ -50,22 +61,19 @@ def test_object_array_integers_come_back_as_python_ints(fast):
 )
 @pytest.mark.parametrize("container", ["array", "dataframe"])
 def test_object_integers_stay_exact_and_in_range(values, container, fast):
-    X = _object_column(values)
-    params = {}
-    if container == "dataframe":
-        X = pd.DataFrame({"n": pd.Series(values, dtype=object)})
-        params = {"categorical_features": None}  # object columns are numeric
-    X_res = _resample(X, fast, **params)
-    synthetic = X_res[60:, 0] if container == "array" else X_res["n"].iloc[60:]
-    if container == "dataframe":
-        assert X_res["n"].dtype == object
+    synthetic = _synthetic_of_object_column(values, container, fast)
     real = {int(v) for v in values[50:]}
     assert all(type(v) is int for v in synthetic)
     assert all(min(real) <= v <= max(real) for v in synthetic)
 
 
-def test_object_integers_with_gaps(fast):
-    values = [2**62 + k if k % 3 else None for k in range(60)]
+@pytest.mark.parametrize(
+    "exact",
+    [lambda k: 2**62 + k, lambda k: 10**20 + 7 + k % 5],
+    ids=["beyond-2**53", "beyond-uint64"],
+)
+def test_object_integers_with_gaps(exact, fast):
+    values = [exact(k) if k % 3 else None for k in range(60)]
     X_res = _resample(_object_column(values), fast, missing="model")
     synthetic = X_res[60:, 0]
     observed = [v for v in synthetic if not pd.isna(v)]
@@ -110,27 +118,9 @@ def test_integers_beyond_64_bits_are_rounded_ints(fast):
 def test_integers_beyond_64_bits_stay_in_the_observed_range(values, container, fast):
     # float(max) may round past max and float(min) below min; the synthetic
     # integers still lie in the class's range, compared as Python ints.
-    X = _object_column(values)
-    params = {}
-    if container == "dataframe":
-        X = pd.DataFrame({"n": pd.Series(values, dtype=object)})
-        params = {"categorical_features": None}
-    X_res = _resample(X, fast, **params)
-    synthetic = X_res[60:, 0] if container == "array" else X_res["n"].iloc[60:]
-    if container == "dataframe":
-        assert X_res["n"].dtype == object
+    synthetic = _synthetic_of_object_column(values, container, fast)
     assert all(type(v) is int for v in synthetic)
     assert all(min(values[50:]) <= v <= max(values[50:]) for v in synthetic)
-
-
-def test_integers_beyond_64_bits_with_gaps_stay_in_range(fast):
-    values = [10**20 + 7 + k % 5 if k % 3 else None for k in range(60)]
-    X_res = _resample(_object_column(values), fast, missing="model")
-    synthetic = X_res[60:, 0]
-    observed = [v for v in synthetic if not pd.isna(v)]
-    real = [v for v in values[50:] if v is not None]
-    assert observed and len(observed) < len(synthetic)  # the class has gaps
-    assert all(type(v) is int and min(real) <= v <= max(real) for v in observed)
 
 
 def test_integers_beyond_64_bits_stay_exact_inside():
