@@ -162,8 +162,8 @@ results.round(3)
 # is low even though its ROC AUC may be fine. Every oversampler raises the
 # recall and the balanced accuracy by shifting predictions towards men. Which
 # oversampler works best depends on the data: on this small, simple table the
-# GAN is not guaranteed to beat SMOTENC, and it costs seconds of training per
-# fold where the others take milliseconds. The :doc:`user guide
+# GAN is not guaranteed to beat SMOTENC, and it costs most of a second of
+# training per fold where the others take milliseconds. The :doc:`user guide
 # </user_guide>` discusses when a GAN is worth it.
 fig, ax = plt.subplots(figsize=(7, 3), layout="constrained")
 results[["balanced accuracy", "recall of men", "ROC AUC"]].iloc[::-1].plot.barh(ax=ax)

@@ -70,9 +70,10 @@ fig = plot_history(sampler)
 # * **Noise.** Each class has few rows, so each epoch is one or two batches
 #   and the curves are noisy. Judge the trend over hundreds of epochs.
 # * **Marginal distance.** It falls quickly at first and then levels off;
-#   training stops once it has not improved for several evaluations. It
-#   compares each encoded column on its own, so it says nothing about the
-#   relationships between columns: a stopping rule, not a quality guarantee.
+#   had it not improved for several evaluations, training would have stopped
+#   there. It compares each encoded column on its own, so it says nothing
+#   about the relationships between columns: a stopping rule, not a quality
+#   guarantee.
 #
 # The same numbers are available as a DataFrame, one row per epoch, for your
 # own plots or checks. Averaging the last epochs smooths out the noise:
@@ -95,7 +96,10 @@ last_epochs.round(2)
 # %%
 # :class:`~gan_oversampler.TrainingHistory` also records how many real rows
 # the GAN saw, the batch size it used, when early stopping ended training
-# (``None`` when it ran all its epochs) and which epoch's generator was kept:
+# (``None`` when it ran all its epochs) and which epoch's generator was kept.
+# Here the distance kept improving, so neither class stopped early; early
+# stopping still kept the generator of each class's best evaluation rather
+# than the last one:
 for label, history in sampler.history_.items():
     print(
         f"{label}: {history.n_rows} rows, batch size {history.batch_size}, "
@@ -109,8 +113,8 @@ for label, history in sampler.history_.items():
 #
 # To see what failure looks like, we cripple the generator: two latent
 # dimensions and a single hidden layer of 4 units, against a discriminator
-# with two layers of 256 units. The failure shows within a few epochs, so we
-# stop at 150, without early stopping.
+# with two layers of 256 units. The failure shows within a few dozen epochs, so
+# we stop at 150, without early stopping.
 weak = GANOverSampler(
     latent_dim=2,
     generator_hidden=4,
@@ -122,7 +126,7 @@ X_weak, y_weak = weak.fit_resample(X, y)
 fig = plot_history(weak)
 
 # %%
-# Within a few epochs both accuracies climb to nearly 1.0 and stay there: the
+# Within a few dozen epochs both accuracies climb towards 1.0 and stay there: the
 # discriminator recognises nearly every synthetic row, its loss drops towards
 # 0 and the generator's loss keeps growing. The synthetic rows show why. Here are
 # the charter-school teachers of both samplers, for a few columns:
@@ -143,9 +147,9 @@ plt.show()
 
 # %%
 # The healthy GAN follows the real distributions reasonably well. The weak
-# generator cannot represent them: its salaries pile up at the two ends of the
-# range observed among charter-school teachers (values beyond it are clipped
-# when decoding) and its subjects are spread too evenly.
+# generator cannot represent them: its salaries crowd into the lower part of
+# the range observed among charter-school teachers and never reach its top
+# quarter, and its subjects are spread too evenly.
 #
 # Numbers instead of pictures
 # ---------------------------

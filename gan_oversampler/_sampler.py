@@ -217,7 +217,8 @@ None, default=None
     {random_state}
 
     verbose : bool, default=False
-        Show a progress bar with the current losses for each class.
+        Show a progress bar for each group of classes trained together (see
+        Notes), with their recent mean losses and discriminator accuracy.
 
     Attributes
     ----------
@@ -259,6 +260,9 @@ None, default=None
     the order of ``sampling_strategy_``. With an integer ``random_state``, the
     CPU and the same number of torch threads, the output is identical from
     run to run; no global random state is seeded or consumed.
+
+    The GANs of classes whose planned step counts are within 25% of each
+    other train together, as one stacked model.
 
     Examples
     --------
@@ -483,8 +487,8 @@ None, default=None
                 raise TrainingFailedError(
                     f"Training the GAN for class {_show(label)} diverged twice "
                     "(non-finite losses or weights). Try a smaller learning_rate, "
-                    "numeric_transformer='quantile' for extreme values, or "
-                    "loss='wgan-gp'."
+                    "loss='wgan-gp', or, if you set another numeric_transformer, "
+                    "the default ('quantile') for extreme values."
                 )
             trained[label] = result
         return trained, generator

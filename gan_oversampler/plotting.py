@@ -135,8 +135,9 @@ def plot_history(
     hover around 0.5 mean the discriminator can no longer tell the two apart,
     while accuracies stuck near 1.0 mean the generator is losing. When the
     sampler was fitted with ``early_stopping=True``, a third panel shows the
-    marginal distance between real and generated rows at each evaluation, with
-    the epoch whose generator was kept marked by a dotted line.
+    marginal distance between real and generated rows per epoch (the lowest
+    evaluation of each), with the epoch whose generator was kept marked by a
+    dotted line.
 
     Parameters
     ----------
@@ -458,7 +459,7 @@ def plot_real_vs_synthetic(
     >>> fig = plot_real_vs_synthetic(
     ...     X[y == "male"], synthetic_men, columns=["age", "salary", "subject"]
     ... )
-    >>> len(fig.axes)  # one panel per column; the empty fourth slot is removed
+    >>> len(fig.axes)  # one panel per column
     3
     >>> plt.close(fig)
     """
