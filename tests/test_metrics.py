@@ -10,6 +10,7 @@ import pytest
 from imblearn.over_sampling import SMOTE
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
 
 from gan_oversampler.metrics import (
     detectability_auc,
@@ -294,7 +295,7 @@ def test_quality_report_with_sample_method():
     y = pd.Series(["maj"] * 90 + ["min"] * 30)
     stub = _StubSampler(X, y)
     report = quality_report(stub, X, y, random_state=0)
-    assert stub.calls == [(60, "min")]
+    assert stub.calls == []  # the report draws from a copy
     assert list(report.index) == ["min"]
     assert report.index.name == "class"
     assert list(report.columns) == [
@@ -310,7 +311,7 @@ def test_quality_report_with_sample_method():
     assert 0.5 < row["marginal_fidelity"] <= 1.0
     assert 0.0 <= row["dcr_ratio"] < 0.5  # near-copies
     report = quality_report(stub, X.iloc[75:], y.iloc[75:], n_samples=12)
-    assert stub.calls[-1] == (12, "min")
+    assert stub.calls == []
     assert report.loc["min", "n_synthetic"] == 12
 
 
@@ -483,3 +484,107 @@ def test_integer_column_labels_auc_and_dcr():
     assert distance_to_closest_record(X, X, categorical_features=None) == 0.0
     mixed = X.rename(columns={10: "x"})
     assert distance_to_closest_record(mixed, mixed.copy()) == 0.0
+
+
+# ----------------------------------------------- category values and dtypes
+
+
+def test_categorical_numbers_compare_by_value_across_dtypes():
+    assert total_variation_distance([1, 2], [1.0, 2.0]) == 0.0
+    assert total_variation_distance([1, 2], np.array([1, 2], dtype=np.float32)) == 0
+    assert total_variation_distance([0.5, 2], [np.float64(0.5), 2.0]) == 0.0
+    # Booleans are not numbers here: True and 1 stay different categories.
+    assert total_variation_distance([True, False], [1, 0]) == 1.0
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"x": rng.normal(size=60), "k": rng.integers(0, 3, 60)})
+    synth = real.astype({"k": float})
+    kw = {"categorical_features": ["k"]}
+    assert marginal_fidelity(real, synth, **kw)["k"] == 1.0
+    assert distance_to_closest_record(real, synth, **kw) == 0.0
+    assert detectability_auc(real, synth, random_state=0, **kw) == pytest.approx(0.5)
+    # One missing value turns an integer column into a float column.
+    gappy = real.copy()
+    gappy["k"] = gappy["k"].where(np.arange(60) != 0)
+    assert gappy["k"].dtype == float
+    assert marginal_fidelity(real, gappy, **kw)["k"] == pytest.approx(1 - 1 / 60)
+
+
+def test_missing_category_does_not_collide_with_a_string():
+    assert total_variation_distance(["__missing__"] * 4, [np.nan] * 4) == 1.0
+    real = pd.DataFrame({"k": ["__missing__", "a"] * 2})
+    synth = pd.DataFrame({"k": [None, "a"] * 2})
+    assert marginal_fidelity(real, synth)["k"] == 0.5
+
+
+def test_scalar_categorical_features_raises_clearly():
+    real = _mixed(20, 0)
+    for func in (marginal_fidelity, distance_to_closest_record, detectability_auc):
+        with pytest.raises(ValueError, match="array-like"):
+            func(real, real, categorical_features=1)
+
+
+def test_dcr_unseen_category_costs_one():
+    real = pd.DataFrame({"x": [0.0, 0.1, 10.0, 10.1], "k": ["a", "a", "b", "b"]})
+    wrong = distance_to_closest_record(real, pd.DataFrame({"x": [0.0], "k": ["b"]}))
+    novel = distance_to_closest_record(real, pd.DataFrame({"x": [0.0], "k": ["z"]}))
+    assert novel >= wrong
+    # Disjoint categories: every gap, real-real and synthetic-real, costs 1.
+    r = pd.DataFrame({"k": list("abcdefghij")})
+    s = pd.DataFrame({"k": list("KLMNOPQRST")})
+    assert distance_to_closest_record(r, s) == pytest.approx(1.0)
+
+
+# ------------------------------------------------------ custom cv splitters
+
+
+def test_auc_warns_when_custom_cv_skips_folds():
+    real, synth = _mixed(50, 0), _mixed(50, 1)
+    with pytest.warns(UserWarning, match="skipped 4 of 5 .*shuffles or stratifies"):
+        detectability_auc(real, synth, cv=KFold(5), estimator=FAST_RF)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="detectability_auc skipped")
+        cv = StratifiedKFold(5, shuffle=True, random_state=0)
+        detectability_auc(real, synth, cv=cv, estimator=FAST_RF)
+        detectability_auc(real, synth, estimator=FAST_RF, random_state=0)
+
+
+# ------------------------------------------------ report leaves sampler alone
+
+
+class _StatefulSampler(_StubSampler):
+    """Each ``sample`` call draws different rows, as GANOverSampler's do."""
+
+    def __init__(self, X: pd.DataFrame, y: pd.Series):
+        super().__init__(X, y)
+        self.rng = np.random.default_rng(0)
+
+    def sample(self, n_samples: int, label: object) -> pd.DataFrame:
+        rows = self.X[self.y == label]
+        out = rows.sample(n=n_samples, replace=True, random_state=self.rng)
+        return out.assign(x=out["x"] + self.rng.normal(size=n_samples))
+
+
+def test_quality_report_repeatable_and_leaves_sampler_unchanged():
+    X = pd.concat([_mixed(90, 0), _mixed(30, 1, shift=3.0)], ignore_index=True)
+    y = pd.Series(["maj"] * 90 + ["min"] * 30)
+    sampler = _StatefulSampler(X, y)
+    expected = _StatefulSampler(X, y).sample(10, "min")
+    first = quality_report(sampler, X, y, random_state=0)
+    second = quality_report(sampler, X, y, random_state=0)
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(sampler.sample(10, "min"), expected)
+
+
+def test_quality_report_refit_seeds_clone_and_spares_global_rng():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    y = np.r_[np.zeros(80, dtype=int), np.ones(20, dtype=int)]
+    smote = SMOTE().fit(X, y)  # random_state=None: a refit would use np.random
+    state = np.random.get_state()  # noqa: NPY002 - the global RNG is the point
+    first = quality_report(smote, X, y, random_state=0)
+    after = np.random.get_state()  # noqa: NPY002
+    assert after[0] == state[0]
+    np.testing.assert_array_equal(after[1], state[1])
+    assert after[2:] == state[2:]
+    pd.testing.assert_frame_equal(first, quality_report(smote, X, y, random_state=0))
+    assert smote.get_params()["random_state"] is None  # the caller's is unchanged
