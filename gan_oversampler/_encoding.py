@@ -42,6 +42,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
+from ._random import unset_random_states
 from ._validation import TableSchema
 from ._warnings import warn_caller
 
@@ -159,13 +160,9 @@ def _seeded_clone(estimator: object, seed: int) -> object:
     state. Values the caller set are left alone.
     """
     estimator = clone(estimator)
-    unset = {
-        key: seed
-        for key, value in estimator.get_params(deep=True).items()
-        if value is None and (key == "random_state" or key.endswith("__random_state"))
-    }
+    unset = unset_random_states(estimator)
     if unset:
-        estimator.set_params(**unset)
+        estimator.set_params(**dict.fromkeys(unset, seed))
     return estimator
 
 

@@ -11,7 +11,12 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-__all__ = ["draw_seed", "local_random_state", "torch_generator"]
+__all__ = [
+    "draw_seed",
+    "local_random_state",
+    "torch_generator",
+    "unset_random_states",
+]
 
 _MAX_SEED = np.iinfo(np.int32).max
 
@@ -71,3 +76,29 @@ def torch_generator(seed: int, device: torch.device) -> torch.Generator:
     generator = torch.Generator(device=device)
     generator.manual_seed(seed)
     return generator
+
+
+def unset_random_states(estimator: object) -> list[str]:
+    """The ``random_state`` parameters of ``estimator`` left at ``None``.
+
+    Nested ones included (``"...__random_state"`` in
+    ``get_params(deep=True)``). Such an estimator draws from NumPy's global
+    random state; the callers set these parameters to a seed of their own.
+
+    Parameters
+    ----------
+    estimator : object
+        A scikit-learn style estimator; one without ``get_params`` has none.
+
+    Returns
+    -------
+    list of str
+        Parameter names, for ``estimator.set_params``.
+    """
+    if not hasattr(estimator, "get_params"):
+        return []
+    return [
+        key
+        for key, value in estimator.get_params(deep=True).items()
+        if value is None and (key == "random_state" or key.endswith("__random_state"))
+    ]

@@ -40,6 +40,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from ._random import unset_random_states
 from ._warnings import warn_caller
 
 __all__ = [
@@ -794,13 +795,7 @@ def _seeded_clone(sampler: Any, rng: np.random.Generator) -> Any:
     ``rng`` is only drawn from when there is such a parameter.
     """
     sampler = clone(sampler, safe=False)
-    if not hasattr(sampler, "get_params"):
-        return sampler
-    unset = [
-        key
-        for key, value in sampler.get_params(deep=True).items()
-        if value is None and (key == "random_state" or key.endswith("__random_state"))
-    ]
+    unset = unset_random_states(sampler)
     if unset:
         seed = int(rng.integers(np.iinfo(np.int32).max))
         sampler.set_params(**dict.fromkeys(unset, seed))
