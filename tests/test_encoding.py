@@ -199,16 +199,30 @@ def test_user_transformer_randomness_follows_random_state(numeric_transformer):
     # sampler's random_state: repeatable, and NumPy's global state is untouched.
     X, y = _two_classes()
     state = np.random.get_state()  # noqa: NPY002 (the global state under test)
-    fits = [
-        GANOverSampler(
-            numeric_transformer=numeric_transformer, random_state=0, **FAST
-        ).fit_resample(X, y)[0]
-        for _ in range(2)
-    ]
+    fits, seeds, quantiles = [], [], []
+    for random_state in (0, 0, 1):
+        sampler = GANOverSampler(
+            numeric_transformer=numeric_transformer,
+            random_state=random_state,
+            **FAST,
+        )
+        fits.append(sampler.fit_resample(X, y)[0])
+        fitted = sampler._profiles[1].numeric_transformer
+        params = fitted.get_params(deep=True)
+        seeds.append({k: v for k, v in params.items() if k.endswith("random_state")})
+        quantile = fitted[-1] if hasattr(fitted, "steps") else fitted
+        quantiles.append(quantile.quantiles_)
     after = np.random.get_state()  # noqa: NPY002
     assert after[0] == state[0] and after[2:] == state[2:]
     np.testing.assert_array_equal(after[1], state[1])
     pd.testing.assert_frame_equal(fits[0], fits[1])
+    # Seeded from the sampler's random_state: the same seed for the same
+    # random_state, another for another; 20 of the class's 30 rows are
+    # subsampled, so the fitted quantiles follow the seed.
+    assert all(isinstance(v, int) for v in seeds[0].values()) and seeds[0]
+    assert seeds[0] == seeds[1] and seeds[0] != seeds[2]
+    np.testing.assert_array_equal(quantiles[0], quantiles[1])
+    assert not np.array_equal(quantiles[0], quantiles[2])
     # The caller's transformer is not changed.
     params = numeric_transformer.get_params(deep=True)
     assert all(v is None for k, v in params.items() if k.endswith("random_state"))

@@ -48,9 +48,17 @@ def _class_rows(spans, sizes, seed=0):
     return out
 
 
-def _fit(monkeypatch, manual, spans, rows, config):
+def _fit(monkeypatch, manual, spans, rows, config, grads=None):
     monkeypatch.setattr(_training, "USE_MANUAL_STEP", manual)
     calls = []
+    if grads is not None:  # record every gradient an optimiser steps with
+        step = FlatAdam.step
+
+        def recording(self, *args, **kwargs):
+            grads.append(self.grads.clone())
+            return step(self, *args, **kwargs)
+
+        monkeypatch.setattr(FlatAdam, "step", recording)
 
     class Counting(ManualBCEStep):
         def __call__(self, step):
@@ -76,9 +84,17 @@ def test_training_matches_autograd(monkeypatch, layout):
     rows = _class_rows(spans, (100, 40, 17))
     # Statistics computed in chunks of 5 steps: two full chunks and a rest.
     monkeypatch.setattr(_manual_step, "STATS_CHUNK", 5)
-    manual, n_manual = _fit(monkeypatch, True, spans, rows, config)
-    reference, n_reference = _fit(monkeypatch, False, spans, rows, config)
+    grads, ref_grads = [], []
+    manual, n_manual = _fit(monkeypatch, True, spans, rows, config, grads)
+    monkeypatch.undo()
+    monkeypatch.setattr(_manual_step, "STATS_CHUNK", 5)
+    reference, n_reference = _fit(monkeypatch, False, spans, rows, config, ref_grads)
     assert n_manual == 12 and n_reference == 0  # 3 batches x 4 epochs
+    # The gradients themselves, not only the weights: Adam's update hardly
+    # changes when every gradient is scaled by a constant.
+    assert len(grads) == len(ref_grads) == 2 * 12
+    for ours, theirs in zip(grads, ref_grads, strict=True):
+        torch.testing.assert_close(ours, theirs, rtol=1e-3, atol=1e-5)
     for (net, hist), (ref_net, ref_hist) in zip(manual, reference, strict=True):
         for ours, theirs in zip(net.parameters(), ref_net.parameters(), strict=True):
             torch.testing.assert_close(ours, theirs, rtol=1e-3, atol=1e-4)

@@ -31,6 +31,7 @@ def test_save_load_samples_identically(tmp_path, mixed, fast, transformer):
     X, y = mixed
     sampler = GANOverSampler(numeric_transformer=transformer, random_state=0, **fast)
     sampler.fit_resample(X, y)
+    sampler.sample(3, "rare")  # saved mid-sequence: load() resumes from there
     path = tmp_path / "sampler.pt"
     sampler.save(path)
     loaded = GANOverSampler.load(path)

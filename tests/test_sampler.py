@@ -22,7 +22,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from gan_oversampler import GANOverSampler, SmallClassWarning, TrainingHistory
+from gan_oversampler import (
+    GANOverSampler,
+    SmallClassWarning,
+    TrainingHistory,
+    _training,
+)
 from gan_oversampler._training import _MIN_IMPROVEMENT, EVAL_EVERY_STEPS
 
 
@@ -63,7 +68,23 @@ def test_mixed_dataframe_round_trip(mixed, fast):
     X_res, y_res = sampler.fit_resample(X, y)
     _check_synthetic_rows(X, y, X_res, y_res, sampler)
     assert isinstance(y_res, pd.Series) and y_res.name == "label"
-    assert (X_res["age"] == np.round(X_res["age"])).all()
+    # Integer columns are rounded to the nearest integer, not truncated: a
+    # generated value that decodes to 30.7 years gives 31 (and 30.3 gives 30).
+    encoder, profile = sampler.encoder_, sampler._profiles["rare"]
+    assert [encoder.schema.columns[i].name for i in encoder.schema.numeric] == [
+        "age",
+        "salary",
+        "ratio",
+    ]
+    rare = X[y == "rare"]
+    values = np.array(
+        [[age, rare["salary"].median(), rare["ratio"].median()] for age in (30.7, 30.3)]
+    )
+    scaled = profile.numeric_transformer.transform(values)
+    encoded = np.zeros((2, encoder.n_features_out_))
+    encoded[:, :3] = (scaled - profile.center) / profile.scale
+    ages = encoder.decode(encoded, profile, np.random.default_rng(0))[0]
+    assert list(ages) == [31, 30]
     assert X_res["subject"].cat.categories.tolist() == ["math", "art", "pe", "unused"]
     # The caller's data is never modified.
     pd.testing.assert_frame_equal(X, X_before)
@@ -231,6 +252,9 @@ def test_grid_search_over_epochs(fast):
     search = GridSearchCV(pipe, {"gan__epochs": [1, 3]}, cv=3).fit(X, y)
     assert search.best_params_["gan__epochs"] in (1, 3)
     assert len(search.cv_results_["mean_test_score"]) == 2
+    # The refitted sampler trained for the epochs the search picked.
+    best = search.best_estimator_["gan"]
+    assert len(best.history_[1]) == search.best_params_["gan__epochs"]
 
 
 def test_clone_keeps_params_and_drops_state(mixed, fast):
@@ -312,9 +336,19 @@ def test_random_state_none_leaves_global_numpy_state_alone(fast):
 
 def test_random_state_instance_is_used(fast):
     X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
-    a = GANOverSampler(random_state=np.random.RandomState(5), **fast).fit_resample(X, y)
-    b = GANOverSampler(random_state=np.random.RandomState(5), **fast).fit_resample(X, y)
-    np.testing.assert_array_equal(a[0], b[0])
+
+    def fit(seed):
+        state = np.random.RandomState(seed)
+        before = state.get_state()[1].copy(), state.get_state()[2]
+        X_res = GANOverSampler(random_state=state, **fast).fit_resample(X, y)[0]
+        # Seeds are drawn from the caller's instance: it advanced.
+        after = state.get_state()[1], state.get_state()[2]
+        assert not (np.array_equal(before[0], after[0]) and before[1] == after[1])
+        return X_res
+
+    a, b, other = fit(5), fit(5), fit(6)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a[len(X) :], other[len(X) :])
 
 
 @pytest.mark.parametrize("loss", ["bce", "wgan-gp"])
@@ -358,16 +392,22 @@ def test_user_encoder_caps_cardinality_and_keeps_real_categories(fast):
 @pytest.mark.parametrize(
     "spec",
     [
-        ["subject", "degree", "city", "coach"],
-        [3, 4, 5, 6],
-        [False, False, False, True, True, True, True],
+        ["age", "subject", "degree", "city", "coach"],
+        [0, 3, 4, 5, 6],
+        [True, False, False, True, True, True, True],
     ],
 )
 def test_categorical_features_forms(spec, mixed, fast):
+    # Each form also declares the integer column "age" categorical, which
+    # "auto" would not: it is encoded as a category and only real ages return.
     X, y = mixed
     sampler = GANOverSampler(categorical_features=spec, random_state=0, **fast)
     X_res, y_res = sampler.fit_resample(X, y)
     _check_synthetic_rows(X, y, X_res, y_res, sampler)
+    assert [s.kind for s in sampler.encoder_.spans_].count("categorical") == 5
+    synth_ages = X_res["age"].iloc[len(X) :]
+    assert set(synth_ages) <= set(X.loc[y == "rare", "age"])
+    assert X_res["age"].dtype == np.int64
 
 
 def test_integer_column_declared_categorical(fast):
@@ -504,12 +544,16 @@ def test_early_stopping_stops_records_and_keeps_best():
     assert Counter(y_res)[1] == Counter(y_res)[0]
 
 
-def _fit_early_stopping(n_majority: int, n_minority: int, epochs: int):
+def _fit_early_stopping(
+    n_majority: int, n_minority: int, epochs: int, random_state: int = 0
+):
     """A sampler with early stopping fitted on 3 Gaussian columns."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(n_majority + n_minority, 3))
     y = np.r_[np.zeros(n_majority, int), np.ones(n_minority, int)]
-    sampler = GANOverSampler(epochs=epochs, early_stopping=True, random_state=0)
+    sampler = GANOverSampler(
+        epochs=epochs, early_stopping=True, random_state=random_state
+    )
     sampler.fit_resample(X, y)
     return sampler
 
@@ -536,22 +580,62 @@ def test_early_stopping_keeps_best_generator_when_training_runs_to_the_end():
         torch.testing.assert_close(weights, at_best[name], rtol=0, atol=0)
 
 
-def test_early_stopping_evaluations_land_in_their_epochs():
+@pytest.mark.parametrize("random_state", [2, 4])
+def test_early_stopping_evaluations_land_in_their_epochs(monkeypatch, random_state):
     # 10,000 rows, batch 64: 156 steps per epoch, 3 epochs (468 steps).
     # Evaluations at steps 100, 200, 300, 400 and the last step 468 fall in
-    # epochs 1, 2, 2, 3 and 3; each epoch keeps its lowest one.
-    history = _fit_early_stopping(20_000, 10_000, epochs=3).history_[1]
+    # epochs 1, 2, 2, 3 and 3; each epoch keeps its lowest one. Seed 2: step
+    # 300 beats step 200 (so it must land in epoch 2, not 3); seed 4: the
+    # first evaluation of epochs 2 and 3 beats their last.
+    evaluations = []
+    results = _training._results
+
+    def spy(gen, stats, classes):
+        evaluations.extend(classes[0].evaluations)
+        return results(gen, stats, classes)
+
+    monkeypatch.setattr(_training, "_results", spy)
+    fitted = _fit_early_stopping(20_000, 10_000, 3, random_state=random_state)
+    history = fitted.history_[1]
     assert len(history) == 3 and history.stopped_epoch is None
     assert history.n_steps == 3 * 156
-    assert not np.isnan(history.marginal_distance).any()
-    assert 1 <= history.best_epoch <= 3
+    assert [step for step, _ in evaluations] == [100, 200, 300, 400, 468]
+    epochs = [1, 2, 2, 3, 3]
+    values = [value for _, value in evaluations]
+    if random_state == 2:  # the scenario
+        assert values[2] < values[1], values
+    else:
+        assert values[1] < values[2] and values[3] < values[4], values
+    lowest = [
+        min(v for v, e in zip(values, epochs, strict=True) if e == epoch)
+        for epoch in (1, 2, 3)
+    ]
+    np.testing.assert_array_equal(history.marginal_distance, lowest)
+    assert history.best_epoch == epochs[int(np.argmin(values))]
 
 
-def test_early_stopping_never_stops_before_min_steps():
-    X, y = make_classification(n_samples=300, weights=[0.7], random_state=0)
-    sampler = GANOverSampler(
-        epochs=3, batch_size=32, early_stopping=True, random_state=0, device="cpu"
-    )
-    sampler.fit_resample(X, y)
-    assert sampler.history_[1].stopped_epoch is None
-    assert len(sampler.history_[1]) == 3
+def test_early_stopping_never_stops_before_min_steps(monkeypatch):
+    # With a patience of a single evaluation, a class would stop at its first
+    # evaluation without progress (every 100 steps); the MIN_STEPS floor is
+    # what keeps these runs going to step 400 at least (without it, seeds 1
+    # and 3 stop at steps 300 and 200). 64 rows, batch 32: two steps an epoch.
+    monkeypatch.setattr(_training, "PATIENCE", 1)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(264, 3))
+    y = np.r_[np.zeros(200, int), np.ones(64, int)]
+    stopped = []
+    for seed in range(4):
+        sampler = GANOverSampler(
+            epochs=1000,
+            batch_size=32,
+            early_stopping=True,
+            random_state=seed,
+            device="cpu",
+        )
+        sampler.fit_resample(X, y)
+        history = sampler.history_[1]
+        if history.stopped_epoch is not None:
+            assert history.n_steps >= 400  # MIN_STEPS, the documented floor
+            assert len(history) == history.stopped_epoch == history.n_steps // 2
+            stopped.append(history.n_steps)
+    assert stopped, "the scenario needs runs that stop early"

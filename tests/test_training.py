@@ -13,6 +13,7 @@ from gan_oversampler import GANOverSampler
 from gan_oversampler import _training as training
 from gan_oversampler._encoding import Span
 from gan_oversampler._losses import BatchRows
+from gan_oversampler._networks import Generator
 from gan_oversampler._training import (
     TrainingConfig,
     generate,
@@ -99,12 +100,29 @@ def test_histories_follow_each_class_epochs_and_batch_size():
         assert ((acc >= 0) & (acc <= 1)).all()
 
 
+def _distance_to(rows, net):
+    """Marginal distance from a generator's rows to ``rows`` (fixed noise)."""
+    real = torch.as_tensor(rows)
+    noise = torch.randn((len(rows), 8), generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        fake = net(noise, torch.Generator().manual_seed(1))
+    return marginal_distance(real, fake).item()
+
+
 def test_wgan_gp_trains_stacked():
-    results = _train(
-        [_rows(60, 0.5, 1), _rows(40, -0.5, 2)],
-        TrainingConfig(**{**CONFIG.__dict__, "loss": "wgan-gp", "epochs": 5}),
-    )
-    assert all(np.isfinite(h.discriminator_loss).all() for _, h in results)
+    """Stacked wgan-gp generators each move towards their own class: every one
+    ends clearly nearer its rows than an untrained generator (0.05 to 0.2
+    against 0.25 and 0.4 over seeds; a generator that climbs the critic's score
+    instead ends far from its rows)."""
+    classes = [_rows(128, 0.5, 1), _rows(64, -0.5, 2)]
+    results = _train(classes, _config(loss="wgan-gp", epochs=200))
+    for rows, (net, history) in zip(classes, results, strict=True):
+        assert np.isfinite(history.discriminator_loss).all()
+        untrained = Generator(
+            8, (32, 32), SPANS, device=CPU, generator=torch.Generator().manual_seed(0)
+        )
+        trained, baseline = _distance_to(rows, net), _distance_to(rows, untrained)
+        assert trained < 0.7 * baseline, (trained, baseline)
 
 
 def test_batch_rows_mean_ignores_padding():
