@@ -69,3 +69,22 @@ MISSING_MARKER = {
     "ordered": np.nan,
     "object": None,
 }
+
+
+def spy_on_evaluations(monkeypatch) -> list:
+    """A list that receives the first class's early-stopping evaluations.
+
+    Each entry is ``(step, distance)``, as training recorded it, for every
+    training run in the test.
+    """
+    from gan_oversampler import _training
+
+    evaluations = []
+    results = _training._results
+
+    def spy(gen, stats, classes):
+        evaluations.extend(classes[0].evaluations)
+        return results(gen, stats, classes)
+
+    monkeypatch.setattr(_training, "_results", spy)
+    return evaluations

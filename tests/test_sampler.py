@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _helpers import FAST, make_mixed
+from _helpers import FAST, make_mixed, spy_on_evaluations
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer, make_column_selector
@@ -587,14 +587,7 @@ def test_early_stopping_evaluations_land_in_their_epochs(monkeypatch, random_sta
     # epochs 1, 2, 2, 3 and 3; each epoch keeps its lowest one. Seed 2: step
     # 300 beats step 200 (so it must land in epoch 2, not 3); seed 4: the
     # first evaluation of epochs 2 and 3 beats their last.
-    evaluations = []
-    results = _training._results
-
-    def spy(gen, stats, classes):
-        evaluations.extend(classes[0].evaluations)
-        return results(gen, stats, classes)
-
-    monkeypatch.setattr(_training, "_results", spy)
+    evaluations = spy_on_evaluations(monkeypatch)
     fitted = _fit_early_stopping(20_000, 10_000, 3, random_state=random_state)
     history = fitted.history_[1]
     assert len(history) == 3 and history.stopped_epoch is None

@@ -7,6 +7,7 @@ import copy
 import numpy as np
 import pytest
 import torch
+from _helpers import spy_on_evaluations
 from sklearn.datasets import make_classification
 
 from gan_oversampler import GANOverSampler
@@ -162,14 +163,7 @@ def test_marginal_distance_is_each_epochs_lowest_evaluation(monkeypatch):
     # three evaluations (every 100 steps). Each epoch records its lowest one,
     # so the kept generator's distance is the one at best_epoch (on this seed,
     # step 800's, not the last of its epoch: step 1000's).
-    evaluations = []
-    results = training._results
-
-    def spy(gen, stats, classes):
-        evaluations.extend(classes[0].evaluations)
-        return results(gen, stats, classes)
-
-    monkeypatch.setattr(training, "_results", spy)
+    evaluations = spy_on_evaluations(monkeypatch)
     config = _config(early_stopping=True, epochs=8, batch_size=4)
     ((_, history),) = _train([_rows(1000, 0.5, 3)], config)
     per_epoch = {}
