@@ -167,10 +167,6 @@ def _storable(value: object) -> object:
     return _primitive(value, "value")
 
 
-def _optional_int(value: object) -> int | None:
-    return None if value is None else int(value)
-
-
 def _tensor(array: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(array))
 
@@ -396,11 +392,11 @@ def _history_state(history: TrainingHistory) -> dict:
                 ]
             )
         ),
-        "n_rows": int(history.n_rows),
-        "batch_size": int(history.batch_size),
-        "stopped_epoch": _optional_int(history.stopped_epoch),
-        "best_epoch": _optional_int(history.best_epoch),
-        "n_steps": int(history.n_steps),
+        "n_rows": history.n_rows,
+        "batch_size": history.batch_size,
+        "stopped_epoch": history.stopped_epoch,
+        "best_epoch": history.best_epoch,
+        "n_steps": history.n_steps,
     }
 
 
@@ -452,8 +448,8 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
         if label in sampler.generators_:
             net = sampler.generators_[label]
             entry["generator"] = {
-                "latent_dim": int(net.latent_dim),
-                "hidden": [int(h) for h in net.hidden],
+                "latent_dim": net.latent_dim,
+                "hidden": list(net.hidden),
                 "state_dict": {
                     k: v.detach().cpu() for k, v in net.state_dict().items()
                 },
@@ -478,7 +474,7 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
         "label_dtype": sampler._label_dtype.str,
         "params": params,
         "device": str(sampler.device_),
-        "n_features_in": int(sampler.n_features_in_),
+        "n_features_in": sampler.n_features_in_,
         "feature_names_in": (
             [_primitive(name, "feature name") for name in sampler.feature_names_in_]
             if hasattr(sampler, "feature_names_in_")
@@ -486,8 +482,8 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
         ),
         "encoder": _encoder_state(sampler.encoder_),
         "classes": classes,
-        "sample_seed": int(sampler._sample_seed_),
-        "n_sample_calls": int(sampler._n_sample_calls),
+        "sample_seed": sampler._sample_seed_,
+        "n_sample_calls": sampler._n_sample_calls,
     }
     torch.save(_storable(payload), path)
 
