@@ -271,12 +271,12 @@ None, default=None
     >>> from gan_oversampler import GANOverSampler
     >>> X, y = make_classification(n_samples=300, weights=[0.9, 0.1],
     ...                            random_state=0)
-    >>> print(sorted(Counter(y).items()))
-    [(np.int64(0), 268), (np.int64(1), 32)]
+    >>> print(sorted((int(label), n) for label, n in Counter(y).items()))
+    [(0, 268), (1, 32)]
     >>> sampler = GANOverSampler(epochs=20, random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
-    >>> print(sorted(Counter(y_res).items()))
-    [(np.int64(0), 268), (np.int64(1), 268)]
+    >>> print(sorted((int(label), n) for label, n in Counter(y_res).items()))
+    [(0, 268), (1, 268)]
     """
 
     _parameter_constraints: dict = {
@@ -675,8 +675,8 @@ None, default=None
         >>> path = os.path.join(tempfile.mkdtemp(), "sampler.pt")
         >>> sampler.save(path)
         >>> loaded = GANOverSampler.load(path)
-        >>> sorted(loaded.sampling_strategy_.items())
-        [(np.int64(1), 60)]
+        >>> sorted((int(label), n) for label, n in loaded.sampling_strategy_.items())
+        [(1, 60)]
         """
         return load_sampler(cls, path)
 

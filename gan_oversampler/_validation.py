@@ -380,7 +380,13 @@ def inspect_table(
                 "Reshape a single feature with X.reshape(-1, 1)."
             )
         array_dtype = array.dtype
-        frame = pd.DataFrame(array)
+        try:
+            frame = pd.DataFrame(array)
+        except OverflowError:
+            # pandas < 2.1 converts an object array's integers to floats while
+            # inferring column types, and overflows on ones beyond float64.
+            # Kept as objects, they reach the check that explains the problem.
+            frame = pd.DataFrame(array, dtype=object)
     if frame.shape[1] == 0:
         raise ValueError("X has no columns; at least one feature is required.")
     _reject_bad_dtypes(frame)

@@ -88,3 +88,29 @@ def spy_on_evaluations(monkeypatch) -> list:
 
     monkeypatch.setattr(_training, "_results", spy)
     return evaluations
+
+
+def script_distances(monkeypatch, values) -> list:
+    """Make early stopping see ``values`` as its successive distances.
+
+    Every early-stopping evaluation of every class draws the next value (in
+    class order within an evaluation); once ``values`` runs out the last one
+    repeats, a plateau. The generators still train as usual: only the score
+    that decides which one is kept, and when a class stops, is scripted, so
+    that a test builds the stopping situation it checks instead of hoping that
+    a training run produces it. Returns the list of values handed out.
+    """
+    import torch
+
+    from gan_oversampler import _training
+
+    script = [float(v) for v in values]
+    handed = []
+
+    def scripted(real, fake):
+        value = script[min(len(handed), len(script) - 1)]
+        handed.append(value)
+        return torch.tensor(value, dtype=_training.DTYPE, device=real.device)
+
+    monkeypatch.setattr(_training, "marginal_distance", scripted)
+    return handed

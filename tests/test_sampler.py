@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _helpers import FAST, make_mixed, spy_on_evaluations
+from _helpers import FAST, make_mixed, script_distances, spy_on_evaluations
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer, make_column_selector
@@ -28,7 +28,7 @@ from gan_oversampler import (
     TrainingHistory,
     _training,
 )
-from gan_oversampler._training import _MIN_IMPROVEMENT, EVAL_EVERY_STEPS
+from gan_oversampler._training import _MIN_IMPROVEMENT
 
 
 def _check_synthetic_rows(X, y, X_res, y_res, sampler):
@@ -518,20 +518,23 @@ def test_default_settings_are_usable():
     assert synth["salary"].std() > 0.3 * real_rare["salary"].std()
 
 
-def test_early_stopping_stops_records_and_keeps_best():
+def test_early_stopping_stops_records_and_keeps_best(monkeypatch):
+    # Scripted distances: the best is step 300's; step 400's is lower but not
+    # by the 1% that counts as progress, and the rest is a plateau, so a
+    # patience of 10 evaluations stops the class at step 1,300 of 2,000 epochs.
+    script_distances(monkeypatch, [1.0, 0.8, 0.7, 0.695, 0.75])
     X, y = make_classification(n_samples=600, weights=[0.7], random_state=0)
     sampler = GANOverSampler(
         epochs=2000, early_stopping=True, random_state=0, device="cpu"
     )
     _, y_res = sampler.fit_resample(X, y)
     history = sampler.history_[1]
-    assert history.stopped_epoch is not None and history.stopped_epoch < 2000
-    assert len(history) == history.stopped_epoch
+    per_epoch = history.n_rows // history.batch_size
+    assert history.n_steps == 1300
     # Training stops at an evaluation, possibly within an epoch: that epoch
     # is recorded from the steps it ran.
-    per_epoch = history.n_rows // history.batch_size
-    assert history.n_steps % EVAL_EVERY_STEPS == 0
-    assert len(history) == -(-history.n_steps // per_epoch)
+    assert history.stopped_epoch == len(history) == -(-1300 // per_epoch)
+    assert history.best_epoch == -(-300 // per_epoch)
     distances = history.marginal_distance
     evaluated = distances[~np.isnan(distances)]
     assert len(evaluated) >= 5 and (evaluated > 0).all()
@@ -558,77 +561,78 @@ def _fit_early_stopping(
     return sampler
 
 
-def test_early_stopping_keeps_best_generator_when_training_runs_to_the_end():
+def test_early_stopping_keeps_best_generator_when_training_runs_to_the_end(
+    monkeypatch,
+):
     # One step per epoch (64 rows, batch 64), so epochs and steps coincide.
-    # Training runs all 1,000 epochs without stopping, and the best evaluation
-    # is an earlier one (step 800 on this seed): its generator must be the one
-    # kept. A run that ends at the best epoch makes the same steps and
-    # evaluations up to there and ends with that generator, so both runs must
-    # keep the same weights.
+    # The scripted distances make step 500's evaluation the best and the five
+    # after it worse, too few to stop: training runs all 1,000 epochs, and the
+    # generator of step 500 must be the one kept. A run that ends at step 500
+    # makes the same steps and evaluations up to there and ends with that
+    # generator, so both runs must keep the same weights.
+    script = [5.0, 4.0, 3.0, 2.0, 1.5, 1.625, 1.75, 1.875, 2.0, 2.125]
+    script_distances(monkeypatch, script)
     long = _fit_early_stopping(200, 64, epochs=1000)
     history = long.history_[1]
     assert history.stopped_epoch is None and len(history) == 1000
     assert not np.isnan(history.marginal_distance[-1])  # the last step is scored
-    best = history.best_epoch
-    assert best is not None and best % 100 == 0
-    assert best < 1000, "scenario needs a best evaluation before the last step"
-    short = _fit_early_stopping(200, 64, epochs=best)
-    assert short.history_[1].best_epoch == best
+    assert history.best_epoch == 500
+    script_distances(monkeypatch, script)
+    short = _fit_early_stopping(200, 64, epochs=500)
+    assert short.history_[1].best_epoch == 500
     kept, at_best = (s.generators_[1].state_dict() for s in (long, short))
     assert kept.keys() == at_best.keys()
     for name, weights in kept.items():
         torch.testing.assert_close(weights, at_best[name], rtol=0, atol=0)
 
 
-@pytest.mark.parametrize("random_state", [2, 4])
-def test_early_stopping_evaluations_land_in_their_epochs(monkeypatch, random_state):
+@pytest.mark.parametrize(
+    ("script", "best_epoch"),
+    [
+        # Step 300 beats step 200, so it must land in epoch 2, not 3.
+        ([5.0, 4.0, 3.0, 3.5, 3.25], 2),
+        # The first evaluation of epochs 2 and 3 beats their last.
+        ([5.0, 3.0, 4.0, 2.0, 2.5], 3),
+    ],
+)
+def test_early_stopping_evaluations_land_in_their_epochs(
+    monkeypatch, script, best_epoch
+):
     # 10,000 rows, batch 64: 156 steps per epoch, 3 epochs (468 steps).
     # Evaluations at steps 100, 200, 300, 400 and the last step 468 fall in
-    # epochs 1, 2, 2, 3 and 3; each epoch keeps its lowest one. Seed 2: step
-    # 300 beats step 200 (so it must land in epoch 2, not 3); seed 4: the
-    # first evaluation of epochs 2 and 3 beats their last.
+    # epochs 1, 2, 2, 3 and 3; each epoch keeps its lowest one.
+    script_distances(monkeypatch, script)
     evaluations = spy_on_evaluations(monkeypatch)
-    fitted = _fit_early_stopping(20_000, 10_000, 3, random_state=random_state)
+    fitted = _fit_early_stopping(20_000, 10_000, 3)
     history = fitted.history_[1]
     assert len(history) == 3 and history.stopped_epoch is None
     assert history.n_steps == 3 * 156
-    assert [step for step, _ in evaluations] == [100, 200, 300, 400, 468]
+    assert evaluations == list(zip([100, 200, 300, 400, 468], script, strict=True))
     epochs = [1, 2, 2, 3, 3]
-    values = [value for _, value in evaluations]
-    if random_state == 2:  # the scenario
-        assert values[2] < values[1], values
-    else:
-        assert values[1] < values[2] and values[3] < values[4], values
     lowest = [
-        min(v for v, e in zip(values, epochs, strict=True) if e == epoch)
+        min(v for v, e in zip(script, epochs, strict=True) if e == epoch)
         for epoch in (1, 2, 3)
     ]
     np.testing.assert_array_equal(history.marginal_distance, lowest)
-    assert history.best_epoch == epochs[int(np.argmin(values))]
+    assert history.best_epoch == best_epoch
 
 
-def test_early_stopping_never_stops_before_min_steps(monkeypatch):
-    # With a patience of a single evaluation, a class would stop at its first
-    # evaluation without progress (every 100 steps); the MIN_STEPS floor is
-    # what keeps these runs going to step 400 at least (without it, seeds 1
-    # and 3 stop at steps 300 and 200). 64 rows, batch 32: two steps an epoch.
+@pytest.mark.parametrize(("min_steps", "stop"), [(_training.MIN_STEPS, 400), (0, 200)])
+def test_early_stopping_never_stops_before_min_steps(monkeypatch, min_steps, stop):
+    # With a patience of a single evaluation and a plateau after the first
+    # evaluation (step 100), a class stops at its first evaluation without
+    # progress, step 200; the MIN_STEPS floor (400) is what keeps it going
+    # until step 400. 64 rows, batch 32: two steps an epoch.
     monkeypatch.setattr(_training, "PATIENCE", 1)
+    monkeypatch.setattr(_training, "MIN_STEPS", min_steps)
+    script_distances(monkeypatch, [1.0])
     rng = np.random.default_rng(0)
     X = rng.normal(size=(264, 3))
     y = np.r_[np.zeros(200, int), np.ones(64, int)]
-    stopped = []
-    for seed in range(4):
-        sampler = GANOverSampler(
-            epochs=1000,
-            batch_size=32,
-            early_stopping=True,
-            random_state=seed,
-            device="cpu",
-        )
-        sampler.fit_resample(X, y)
-        history = sampler.history_[1]
-        if history.stopped_epoch is not None:
-            assert history.n_steps >= 400  # MIN_STEPS, the documented floor
-            assert len(history) == history.stopped_epoch == history.n_steps // 2
-            stopped.append(history.n_steps)
-    assert stopped, "the scenario needs runs that stop early"
+    sampler = GANOverSampler(
+        epochs=1000, batch_size=32, early_stopping=True, random_state=0, device="cpu"
+    )
+    sampler.fit_resample(X, y)
+    history = sampler.history_[1]
+    assert history.n_steps == stop
+    assert len(history) == history.stopped_epoch == stop // 2
