@@ -15,11 +15,9 @@ This module is the only place in the package that prints.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import secrets
 import sys
-import time
 import warnings
 from collections.abc import Sequence
 from importlib import metadata
@@ -29,7 +27,7 @@ from typing import TYPE_CHECKING, NoReturn
 import pandas as pd
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    pass
 
 __all__ = ["main"]
 
@@ -39,8 +37,6 @@ _STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 _COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst", ".tar")
 _FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet"}
 _DEMO_EPOCHS = "auto"
-_DEMO_SAMPLES = 1000
-_DEMO_MALE_FRACTION = 0.1
 
 
 class CLIError(Exception):
@@ -383,153 +379,13 @@ def _run_balance(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- #
 # demo
 # --------------------------------------------------------------------------- #
-def _real_vs_synthetic(real: pd.DataFrame, synthetic: pd.DataFrame) -> pd.DataFrame:
-    """Means of numeric columns and top category shares, real vs synthetic."""
-    rows: dict[str, tuple[str, str]] = {}
-    for name, column in real.items():
-        dtype = column.dtype
-        if pd.api.types.is_bool_dtype(dtype):
-            rows[f"{name} (share True)"] = (
-                f"{column.mean():.0%}",
-                f"{synthetic[name].astype(bool).mean():.0%}" if len(synthetic) else "-",
-            )
-        elif pd.api.types.is_numeric_dtype(dtype):
-            rows[f"{name} (mean)"] = (
-                f"{column.mean():,.1f}",
-                f"{synthetic[name].mean():,.1f}" if len(synthetic) else "-",
-            )
-        else:
-            real_shares = column.astype(object).value_counts(normalize=True)
-            fake_shares = synthetic[name].astype(object).value_counts(normalize=True)
-            for category in real_shares.index[:2]:
-                rows[f"{name} = {category}"] = (
-                    f"{real_shares[category]:.0%}",
-                    f"{fake_shares.get(category, 0.0):.0%}",
-                )
-    return pd.DataFrame.from_dict(
-        rows,
-        orient="index",
-        columns=[f"real ({len(real)})", f"synthetic ({len(synthetic)})"],
-    )
-
-
-@contextlib.contextmanager
-def _single_threaded() -> Iterator[None]:
-    """Run torch, BLAS and OpenMP on one thread, restoring the settings after.
-
-    The demo's networks and matrices are tiny: a second thread gains nothing,
-    and on a busy machine (other processes on the same cores) threads waiting
-    for each other make GAN training tens of times slower.
-    """
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 def _run_demo(args: argparse.Namespace) -> int:
     """Run the teachers story end to end; see ``gan-oversampler demo --help``."""
-    with _single_threaded():
-        _demo(seed=args.random_state, epochs=args.epochs)
+    from gan_oversampler._demo import run_demo, single_threaded
+
+    with single_threaded():
+        run_demo(random_state=args.random_state, epochs=args.epochs)
     return 0
-
-
-def _demo(*, seed: int, epochs: int | str) -> None:
-    """Print the teachers story: counts, real vs synthetic men, CV scores."""
-    from imblearn.over_sampling import SMOTENC, RandomOverSampler
-    from imblearn.pipeline import Pipeline
-    from sklearn.compose import ColumnTransformer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_validate
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    from gan_oversampler import GANOverSampler
-    from gan_oversampler.datasets import make_teachers
-
-    started = time.perf_counter()
-    X, y = make_teachers(
-        _DEMO_SAMPLES, male_fraction=_DEMO_MALE_FRACTION, random_state=seed
-    )
-    numeric = [
-        c
-        for c, d in X.dtypes.items()
-        if pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d)
-    ]
-    categorical = [c for c in X.columns if c not in numeric]
-    is_man = (y == "male").to_numpy()
-
-    print(
-        f"A staff table of {len(X)} elementary-school teachers: "
-        f"{is_man.sum()} men, {(~is_man).sum()} women."
-    )
-    print(f"Columns: {', '.join(map(str, X.columns))}.")
-    print(
-        f"GANOverSampler trains a GAN on the men for {epochs} epochs "
-        f"{'(about 2,000 steps) ' if epochs == 'auto' else ''}"
-        f"(random_state={seed}).\n",
-        flush=True,
-    )
-
-    X_res, y_res = GANOverSampler(epochs=epochs, random_state=seed).fit_resample(X, y)
-    y_res = pd.Series(y_res).reset_index(drop=True)
-    counts = pd.DataFrame({"before": _class_counts(y), "after": _class_counts(y_res)})
-    counts = counts.fillna(0).astype(int)
-    counts.index.name = None
-    print("Class counts")
-    print(counts.to_string())
-    print()
-
-    n_real = len(X)
-    synthetic_men = X_res.iloc[n_real:][(y_res.iloc[n_real:] == "male").to_numpy()]
-    print("Men: real vs synthetic")
-    print(_real_vs_synthetic(X[is_man], synthetic_men).to_string())
-    print(flush=True)
-
-    def pipeline(sampler: object | None) -> Pipeline:
-        preprocess = ColumnTransformer(
-            [
-                ("numeric", StandardScaler(), numeric),
-                ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical),
-            ]
-        )
-        return Pipeline(
-            [
-                ("sampler", sampler),
-                ("preprocess", preprocess),
-                ("classifier", LogisticRegression(max_iter=1000)),
-            ]
-        )
-
-    candidates: dict[str, Callable[[], object | None]] = {
-        "no resampling": lambda: None,
-        "RandomOverSampler": lambda: RandomOverSampler(random_state=seed),
-        "SMOTENC": lambda: SMOTENC(categorical_features=categorical, random_state=seed),
-        "GANOverSampler": lambda: GANOverSampler(epochs=epochs, random_state=seed),
-    }
-    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-    print(
-        "Balanced accuracy of a logistic regression, 5-fold stratified "
-        "cross-validation\n(the sampler only resamples the training folds)",
-        flush=True,
-    )
-    scores = {}
-    for name, make in candidates.items():
-        result = cross_validate(
-            pipeline(make()), X, y, cv=cv, scoring="balanced_accuracy"
-        )
-        scores[name] = {
-            "mean": f"{result['test_score'].mean():.3f}",
-            "std": f"{result['test_score'].std():.3f}",
-            "fit time (s)": f"{result['fit_time'].mean():.2f}",
-        }
-    print(pd.DataFrame.from_dict(scores, orient="index").to_string())
-    print(f"\nDone in {time.perf_counter() - started:.1f} s.")
 
 
 # --------------------------------------------------------------------------- #
@@ -550,8 +406,10 @@ def _build_parser() -> argparse.ArgumentParser:
         description=(
             "Simulate 1000 elementary-school teachers (10% men), balance them "
             "with GANOverSampler, compare real and synthetic men, and "
-            "cross-validate a logistic regression without resampling and with "
-            "RandomOverSampler, SMOTENC and GANOverSampler."
+            "cross-validate a logistic regression and gradient boosting with "
+            "no resampling, class weights, a tuned decision threshold, "
+            "RandomOverSampler, SMOTENC and GANOverSampler (alone and with a "
+            "tuned threshold)."
         ),
     )
     demo.add_argument(
