@@ -40,8 +40,8 @@ if str(HERE.parent) not in sys.path:  # gan_oversampler from a checkout
     sys.path.append(str(HERE.parent))
 
 from gan_oversampler import GANOverSampler, _training  # noqa: E402
-from gan_oversampler._encoding import Span  # noqa: E402
 from gan_oversampler._networks import Generator  # noqa: E402
+from gan_oversampler._spans import Span  # noqa: E402
 from gan_oversampler._training import (  # noqa: E402
     TrainingConfig,
     marginal_distance,

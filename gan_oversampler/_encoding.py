@@ -43,37 +43,11 @@ from sklearn.preprocessing import (
 )
 
 from ._random import unset_random_states
+from ._spans import Span
 from ._validation import TableSchema
 from ._warnings import warn_caller
 
-__all__ = ["ClassProfile", "Span", "TabularEncoder"]
-
-
-@dataclass(frozen=True)
-class Span:
-    """A contiguous slice of the encoded row that belongs to one input column.
-
-    Parameters
-    ----------
-    column : int
-        Position of the input column.
-    start, stop : int
-        Slice of the encoded row.
-    kind : {"numeric", "categorical", "missing"}
-        ``"numeric"`` spans have width one; ``"categorical"`` spans are one-hot
-        blocks; ``"missing"`` spans are the two-slot (observed, missing)
-        indicator of a numeric column with missing values.
-    """
-
-    column: int
-    start: int
-    stop: int
-    kind: str
-
-    @property
-    def width(self) -> int:
-        """Number of encoded columns in the span."""
-        return self.stop - self.start
+__all__ = ["ClassProfile", "TabularEncoder"]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from numbers import Integral
 import torch
 from torch import nn
 
-from ._encoding import Span
+from ._spans import Span
 
 __all__ = ["Discriminator", "Generator", "resolve_architecture"]
 

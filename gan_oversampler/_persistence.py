@@ -30,9 +30,10 @@ import pandas as pd
 import torch
 from sklearn.preprocessing import MinMaxScaler, QuantileTransformer, StandardScaler
 
-from ._encoding import ClassProfile, Span, TabularEncoder
+from ._encoding import ClassProfile, TabularEncoder
 from ._history import TrainingHistory
 from ._networks import Generator
+from ._spans import Span
 from ._validation import ColumnSpec, TableSchema
 
 __all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]

@@ -28,12 +28,12 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._encoding import Span
 from ._history import TrainingHistory
 from ._losses import BatchRows, make_loss
 from ._manual_step import ManualBCEStep
 from ._networks import DTYPE, Discriminator, Generator
 from ._optim import FlatAdam
+from ._spans import Span
 
 __all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
 

@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from gan_oversampler import _manual_step, _training
-from gan_oversampler._encoding import Span
 from gan_oversampler._manual_step import ManualBCEStep, _layers, _Pass
 from gan_oversampler._networks import Discriminator, Generator
 from gan_oversampler._optim import FlatAdam
+from gan_oversampler._spans import Span
 from gan_oversampler._training import TrainingConfig, train_gans
 
 CPU = torch.device("cpu")

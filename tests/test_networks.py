@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from gan_oversampler._encoding import Span
 from gan_oversampler._networks import Discriminator, Generator, resolve_architecture
+from gan_oversampler._spans import Span
 
 SPANS = [
     Span(0, 0, 1, "numeric"),

@@ -12,8 +12,8 @@ from sklearn.datasets import make_classification
 
 from gan_oversampler import GANOverSampler
 from gan_oversampler import _training as training
-from gan_oversampler._encoding import Span
 from gan_oversampler._losses import BatchRows, make_loss
+from gan_oversampler._spans import Span
 from gan_oversampler._training import (
     TrainingConfig,
     generate,
