@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -145,19 +146,15 @@ def check_manual(seed: int) -> dict[str, float]:
     rows = _mixed_rows(400, seed)
     real = torch.from_numpy(rows)
     distances = {}
-    saved = _training.USE_MANUAL_STEP
-    try:
-        for manual in (True, False):
-            _training.USE_MANUAL_STEP = manual
-            ((net, _),) = train_gans(
-                [rows], MIXED_SPANS, MANUAL_CONFIG, device=CPU, generator=_gen(seed + 3)
-            )
-            fake = torch.from_numpy(
-                _training.generate(net, len(rows), generator=_gen(1))
-            )
-            distances[manual] = float(marginal_distance(real, fake))
-    finally:
-        _training.USE_MANUAL_STEP = saved
+    for manual in (True, False):
+        config = dataclasses.replace(
+            MANUAL_CONFIG, step="manual" if manual else "autograd"
+        )
+        ((net, _),) = train_gans(
+            [rows], MIXED_SPANS, config, device=CPU, generator=_gen(seed + 3)
+        )
+        fake = torch.from_numpy(_training.generate(net, len(rows), generator=_gen(1)))
+        distances[manual] = float(marginal_distance(real, fake))
     untrained = Generator(8, (32, 32), MIXED_SPANS, device=CPU, generator=_gen(seed))
     with torch.no_grad():
         noise = torch.randn((len(rows), 8), generator=_gen(1))

@@ -12,25 +12,27 @@ default ``"bce"`` loss the gradients are short enough to write out:
 * each linear layer ``a = h @ W + b`` passes back ``h.T @ g`` to ``W``, the
   column sums of ``g`` to ``b`` and ``g @ W.T`` to ``h``; LeakyReLU, ``tanh``
   and the Gumbel-softmax blocks have their closed-form derivatives
-  (:meth:`~._networks.Generator.activation_backward`).
+  (:func:`activation_backward`).
 
-:class:`ManualBCEStep` runs exactly the step of the autograd loop in
-:func:`~._training.train_gans` — the same random draws in the same order, the
-discriminator update before the generator's — and writes the weight gradients
-straight into the optimisers' flat gradient buffers, so nothing needs zeroing.
-Tests check it against autograd step by step.
+:class:`ManualBCEStep` runs exactly the step of
+:class:`~._autograd_step.AutogradStep` — the same random draws in the same
+order (both take them from :class:`~._draws.StepDraws`), the discriminator
+update before the generator's — and writes the weight gradients straight into
+the optimisers' flat gradient buffers, so nothing needs zeroing. Tests check
+it against autograd step by step.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 from torch.nn import functional as F
 
-from ._losses import BatchRows
-from ._networks import _NEGATIVE_SLOPE, Discriminator, Generator
-from ._optim import FlatAdam
+from ._networks import _NEGATIVE_SLOPE, GUMBEL_TAU, Generator
+from ._step_context import StepContext
 
-__all__ = ["ManualBCEStep"]
+__all__ = ["ManualBCEStep", "activation_backward"]
 
 _LEAKY_BACKWARD = torch.ops.aten.leaky_relu_backward.grad_input
 
@@ -195,55 +197,78 @@ class _Pass:
             torch.bmm(self.layer_inputs_t[i], grad, out=layer.weight_grad)
 
 
-class ManualBCEStep:
-    """One discriminator and one generator update with the ``"bce"`` loss.
+def activation_backward(
+    gen: Generator,
+    grad: torch.Tensor,
+    rows: torch.Tensor,
+    probs: torch.Tensor | None,
+    *,
+    gumbel: bool,
+    out: torch.Tensor,
+) -> torch.Tensor:
+    """Gradient of :meth:`Generator.activate <._networks.Generator.activate>`.
+
+    With respect to its input ``raw``: ``tanh``'s derivative on every column,
+    then each categorical block's softmax derivative in place of it.
 
     Parameters
     ----------
     gen : Generator
-        Stacked generators, optimised by ``opt_g``.
-    disc : Discriminator
-        Stacked discriminators, optimised by ``opt_d``.
-    opt_g, opt_d : FlatAdam
-        Their optimisers (the gradients must be views of their flat buffers).
-    data : Tensor of shape (n_rows, n_encoded)
-        Every class's encoded rows, one class after another.
-    offsets : Tensor of shape (n_stack, 1)
-        First row of each class in ``data``.
-    sizes : Tensor of shape (n_stack, 1), float
-        Rows of each class.
-    rows : BatchRows
-        Which rows of the stacked batch count.
-    stats : Tensor of shape (n_steps, n_stack, 4)
-        Receives each step's (g_loss, d_loss, acc_real, acc_fake) per class,
-        in chunks of :data:`STATS_CHUNK` steps; call :meth:`flush` before
-        reading the latest ones.
-    generator : torch.Generator
-        Source of the batches, the noise and the Gumbel noise; drawn from in
-        the same order as the autograd step.
+        The generator whose output activation this is.
+    grad : Tensor of shape (..., n_encoded)
+        Gradient with respect to the activated rows.
+    rows, probs : Tensor
+        What ``gen.activate`` returned.
+    gumbel : bool
+        Whether ``gen.activate`` added Gumbel noise (its logits were then
+        divided by the temperature).
+    out : Tensor of shape (..., n_encoded)
+        Where to write the gradient.
+
+    Returns
+    -------
+    Tensor
+        ``out``.
+    """
+    grad_raw = torch.ops.aten.tanh_backward.grad_input(grad, rows, grad_input=out)
+    if probs is None:
+        return grad_raw
+    # Softmax backward per block, in place in the gathered gradient; the
+    # padding has probability 0.
+    block_grad = gen.gather_blocks(grad)
+    dot = (block_grad * probs).sum(-2, keepdim=True)
+    block_grad.sub_(dot).mul_(probs)
+    if gumbel:
+        block_grad.div_(GUMBEL_TAU)
+    entries = block_grad.flatten(-2).index_select(-1, gen.block_entries)
+    return grad_raw.index_copy_(-1, gen.block_columns, entries)
+
+
+class ManualBCEStep:
+    """One discriminator and one generator update with the ``"bce"`` loss.
+
+    Statistics go to ``context.stats`` in chunks of :data:`STATS_CHUNK` steps;
+    call :meth:`flush` before reading the latest ones.
+
+    Parameters
+    ----------
+    context : StepContext
+        What the steps work on (its loss must be ``"bce"``).
     """
 
-    def __init__(
-        self,
-        gen: Generator,
-        disc: Discriminator,
-        opt_g: FlatAdam,
-        opt_d: FlatAdam,
-        data: torch.Tensor,
-        offsets: torch.Tensor,
-        sizes: torch.Tensor,
-        rows: BatchRows,
-        stats: torch.Tensor,
-        generator: torch.Generator,
-    ) -> None:
-        self.gen, self.opt_g, self.opt_d = gen, opt_g, opt_d
-        self.stats, self.rng = stats, generator
-        self.data, self.offsets, self.sizes = data, offsets, sizes
+    capturable: ClassVar[bool] = False
+
+    def __init__(self, context: StepContext) -> None:
+        gen, disc, rows = context.gen, context.disc, context.rows
+        self.gen, self.opt_g, self.opt_d = gen, context.opt_g, context.opt_d
+        self.stats, self.rng, self.draws = (
+            context.stats,
+            context.generator,
+            context.draws,
+        )
         n_stack, width = rows.mask.shape
-        n_encoded = data.shape[1]
-        like = {"device": data.device, "dtype": data.dtype}
-        self.draw = torch.empty((n_stack, width), **like)
-        self.real = torch.empty((n_stack * width, n_encoded), **like)
+        n_encoded = self.draws.real.shape[-1]
+        like = {"device": self.stats.device, "dtype": self.draws.real.dtype}
         # The generated rows and their gradient share the layout of the
         # generator's last output (stored transposed when narrow): tanh and
         # its derivative run several times slower between mixed layouts.
@@ -253,14 +278,11 @@ class ManualBCEStep:
             self.fake = torch.empty((n_stack, width, n_encoded), **like)
         self.both = torch.empty((n_stack, 2 * width, n_encoded), **like)
         self.grad_raw = torch.empty_like(self.fake)
-        self.noise = torch.empty((n_stack, width, gen.latent_dim), **like)
         d_layers = _layers(disc)
-        self.g_pass = _Pass(_layers(gen), self.noise)
+        self.g_pass = _Pass(_layers(gen), self.draws.noise)
         self.d_pass = _Pass(d_layers, self.both)  # real and fake rows
         self.d_fake_pass = _Pass(d_layers, self.fake)
-        # Step buffers, and views of them made once.
-        self.index = torch.empty((n_stack, width), dtype=torch.long, device=data.device)
-        self.real_rows = self.real.view(n_stack, width, n_encoded)
+        # Views of the step buffers, made once.
         self.scores = self.d_pass.outputs[-1].view(n_stack, 2 * width)
         self.fake_scores = self.d_fake_pass.outputs[-1].view(n_stack, width)
         # Each step keeps the arguments of its losses' softplus terms, (-fake
@@ -309,17 +331,14 @@ class ManualBCEStep:
             Steps taken before this one; its statistics go to
             ``stats[step]`` (at the latest on :meth:`flush`).
         """
-        rng, slot = self.rng, self.pending
-        # The batch: uniform draws scaled to row numbers (truncated, as
-        # .long() does), offset to each class's rows.
-        draw = self.draw.uniform_(generator=rng).mul_(self.sizes)
-        self.index.copy_(draw).add_(self.offsets)
-        torch.index_select(self.data, 0, self.index.view(-1), out=self.real)
-        self.noise.normal_(generator=rng)
-        fake, probs = self.gen.activate(self.g_pass.forward(), rng, out=self.fake)
+        draws, slot = self.draws, self.pending
+        draws.draw(self.rng)
+        fake, probs = self.gen.activate(
+            self.g_pass.forward(), out=self.fake, uniform=draws.gumbel
+        )
 
         # Discriminator: real and fake rows in one pass, then its update.
-        torch.cat((self.real_rows, fake), dim=1, out=self.both)
+        torch.cat((draws.real, fake), dim=1, out=self.both)
         self.d_pass.forward()
         z = torch.mul(self.scores, self.sign, out=self.z[slot])
         torch.sigmoid(z, out=self.d_grad[..., 0]).mul_(self.d_grad_weight)
@@ -331,8 +350,8 @@ class ManualBCEStep:
         flipped = torch.neg(self.fake_scores, out=self.flipped[slot])
         torch.sigmoid(flipped, out=self.g_grad[..., 0]).mul_(self.g_grad_weight)
         grad_fake = self.d_fake_pass.backward(self.g_grad, weights=False, to_input=True)
-        grad_raw = self.gen.activation_backward(
-            grad_fake, fake, probs, gumbel=True, out=self.grad_raw
+        grad_raw = activation_backward(
+            self.gen, grad_fake, fake, probs, gumbel=True, out=self.grad_raw
         )
         self.g_pass.backward(grad_raw, weights=True, to_input=False)
         self.opt_g.step()

@@ -247,8 +247,10 @@ class Generator(nn.Module):
     def activate(
         self,
         raw: torch.Tensor,
-        generator: torch.Generator | None,
+        generator: torch.Generator | None = None,
         out: torch.Tensor | None = None,
+        *,
+        uniform: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Apply each span's output activation to the last layer's output.
 
@@ -260,6 +262,10 @@ class Generator(nn.Module):
             Source of Gumbel noise, as in :meth:`forward`.
         out : Tensor or None
             Where to write the rows (no autograd then); ``None`` allocates.
+        uniform : Tensor of shape ``gumbel_shape(*raw.shape[:-1])`` or None
+            Uniform numbers drawn beforehand for the Gumbel noise (a training
+            step's :class:`~._draws.StepDraws`); they are overwritten, and
+            ``generator`` is not drawn from.
 
         Returns
         -------
@@ -267,22 +273,23 @@ class Generator(nn.Module):
             ``tanh`` of the numeric columns, probabilities on the blocks.
         probs : Tensor of shape (..., widest, n_blocks) or None
             The block probabilities, padded (``None`` without blocks); what
-            :meth:`activation_backward` needs.
+            :func:`~._manual_step.activation_backward` needs.
         """
         rows = torch.tanh(raw) if out is None else torch.tanh(raw, out=out)
-        if not self.block_index.numel():
+        if not self.has_blocks:
             return rows, None
         # Without autograd (out given), the fresh logits are updated in place.
         in_place = out is not None
-        logits = self._blocks(raw)
-        if generator is not None:
+        logits = self.gather_blocks(raw)
+        if uniform is None and generator is not None:
             # Drawn (n_blocks, widest) per row, block after block.
             uniform = torch.rand(
-                (*logits.shape[:-2], *logits.shape[:-3:-1]),
+                self.gumbel_shape(*logits.shape[:-2]),
                 generator=generator,
                 device=logits.device,
                 dtype=logits.dtype,
             )
+        if uniform is not None:
             # Gumbel noise -log(-log(u + eps) + eps), computed in place in u.
             gumbel = uniform.add_(_EPS).log_().neg_().add_(_EPS).log_().mT
             if in_place:
@@ -299,51 +306,43 @@ class Generator(nn.Module):
             return rows.index_copy(-1, self.block_columns, entries), probs
         return rows.index_copy_(-1, self.block_columns, entries), probs
 
-    def _blocks(self, values: torch.Tensor) -> torch.Tensor:
-        """Gather ``(..., n_encoded)`` into padded ``(..., widest, n_blocks)``."""
-        index = self.block_index.view(-1).expand(*values.shape[:-1], -1)
-        gathered = torch.gather(values, -1, index)
-        return gathered.view(*values.shape[:-1], *self.block_index.shape)
+    @property
+    def has_blocks(self) -> bool:
+        """Whether the row has categorical blocks (and so draws Gumbel noise)."""
+        return self.block_index.numel() > 0
 
-    def activation_backward(
-        self,
-        grad: torch.Tensor,
-        rows: torch.Tensor,
-        probs: torch.Tensor | None,
-        gumbel: bool,
-        out: torch.Tensor,
-    ) -> torch.Tensor:
-        """Gradient of :meth:`activate` with respect to its input ``raw``.
+    def gumbel_shape(self, *batch: int) -> tuple[int, ...]:
+        """Shape of the uniform numbers behind the Gumbel noise of a batch.
 
         Parameters
         ----------
-        grad : Tensor of shape (..., n_encoded)
-            Gradient with respect to the activated rows.
-        rows, probs : Tensor
-            What :meth:`activate` returned.
-        gumbel : bool
-            Whether :meth:`activate` drew Gumbel noise (its logits were then
-            divided by the temperature).
-        out : Tensor of shape (..., n_encoded)
-            Where to write the gradient.
+        *batch : int
+            Leading dimensions of the batch, e.g. ``(n_stack, n)``.
 
         Returns
         -------
-        Tensor
-            ``out``.
+        tuple of int
+            ``(*batch, n_blocks, widest)``: drawn block after block per row.
         """
-        grad_raw = torch.ops.aten.tanh_backward.grad_input(grad, rows, grad_input=out)
-        if probs is None:
-            return grad_raw
-        # Softmax backward per block, in place in the gathered gradient; the
-        # padding has probability 0.
-        block_grad = self._blocks(grad)
-        dot = (block_grad * probs).sum(-2, keepdim=True)
-        block_grad.sub_(dot).mul_(probs)
-        if gumbel:
-            block_grad.div_(GUMBEL_TAU)
-        entries = block_grad.flatten(-2).index_select(-1, self.block_entries)
-        return grad_raw.index_copy_(-1, self.block_columns, entries)
+        widest, n_blocks = self.block_index.shape
+        return (*batch, n_blocks, widest)
+
+    def gather_blocks(self, values: torch.Tensor) -> torch.Tensor:
+        """Gather ``(..., n_encoded)`` into padded ``(..., widest, n_blocks)``.
+
+        Parameters
+        ----------
+        values : Tensor of shape (..., n_encoded)
+            Values per encoded column.
+
+        Returns
+        -------
+        Tensor of shape (..., widest, n_blocks)
+            Each categorical block's values in a column, padded.
+        """
+        index = self.block_index.view(-1).expand(*values.shape[:-1], -1)
+        gathered = torch.gather(values, -1, index)
+        return gathered.view(*values.shape[:-1], *self.block_index.shape)
 
     def class_state(self, index: int) -> dict[str, torch.Tensor]:
         """A copy of stacked network ``index``'s weights, as a one-network state.

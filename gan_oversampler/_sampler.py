@@ -315,6 +315,9 @@ None, default=None
         "device": [str, torch.device],
         "verbose": ["verbose"],
     }
+    #: Kind of training step (``TrainingConfig.step``), not a parameter: tests
+    #: and benchmarks set it on an instance to compare the steps.
+    _training_step: str = "auto"
 
     def __init__(
         self,
@@ -428,6 +431,7 @@ None, default=None
             learning_rate=float(self.learning_rate),
             loss=self.loss,
             early_stopping=bool(self.early_stopping),
+            step=self._training_step,
         )
 
     def _groups(self, labels: list, sizes: dict, config: TrainingConfig) -> list:

@@ -8,15 +8,18 @@ computed on its own rows only — except that the classes share one random
 stream.
 
 The loop keeps every class's encoded rows in one tensor on the training device
-and draws each step's batches by index, with replacement, all classes at once;
-a class's epoch is ``n_rows // batch_size`` steps. Per-step statistics stay on
-the device and are copied to the host once, at the end (and every 100 steps
-when a progress bar is shown or early stopping evaluates). Both networks are
-optimised by :class:`~._optim.FlatAdam`. On the CPU, the default ``"bce"``
-loss trains with hand-written gradients (:class:`~._manual_step.ManualBCEStep`,
-the same step as ``one_step`` below without autograd's bookkeeping, in less
-than half the time); on a GPU, one step is recorded as a CUDA graph and
-replayed (:class:`_StepRunner`).
+and draws each step's batches by index, with replacement, all classes at once
+(:class:`~._draws.StepDraws`); a class's epoch is ``n_rows // batch_size``
+steps. Per-step statistics stay on the device and are copied to the host once,
+at the end (and every 100 steps when a progress bar is shown or early stopping
+evaluates). Both networks are optimised by :class:`~._optim.FlatAdam`.
+
+:func:`train_gans` runs in named parts: :func:`_initialize` builds the
+tensors, networks, optimisers and the training step, which
+:func:`~._step_choice.choose_step` picks (hand-written gradients on the CPU,
+a replayed CUDA graph on a GPU, autograd otherwise); :func:`_fit_loop` takes
+the steps, with :func:`_on_step_end`'s early-stopping and end-of-class
+bookkeeping after each; :func:`_finish` turns the statistics into histories.
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from ._draws import StepDraws
 from ._history import TrainingHistory
 from ._losses import BatchRows, make_loss
-from ._manual_step import ManualBCEStep
 from ._networks import DTYPE, Discriminator, Generator
 from ._optim import FlatAdam
 from ._spans import Span
+from ._step_choice import choose_step
+from ._step_context import StepContext, TrainingStep
 
 __all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
 
@@ -53,12 +58,6 @@ _MIN_IMPROVEMENT = 0.01
 #: ... but never before this many steps.
 MIN_STEPS = 400
 _GENERATION_CHUNK = 65536
-#: On the CPU, train with hand-written gradients (``"bce"`` loss only).
-USE_MANUAL_STEP = True
-#: On CUDA, record a training step as a CUDA graph and replay it ...
-USE_CUDA_GRAPHS = True
-#: ... after this many eager warm-up steps.
-_GRAPH_WARMUP = 3
 
 
 @dataclass(frozen=True)
@@ -83,6 +82,9 @@ class TrainingConfig:
     early_stopping : bool
         Stop when the marginal distance stops improving and keep the best
         generator.
+    step : {"auto", "autograd", "manual", "cuda-graph"}
+        Kind of training step (:func:`~._step_choice.choose_step`); tests
+        and benchmarks name one to compare them.
     """
 
     latent_dim: int
@@ -93,6 +95,7 @@ class TrainingConfig:
     learning_rate: float
     loss: str
     early_stopping: bool = False
+    step: str = "auto"
 
 
 def marginal_distance(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
@@ -113,11 +116,6 @@ def marginal_distance(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         A scalar.
     """
     return (real.sort(dim=0).values - fake.sort(dim=0).values).abs().mean()
-
-
-def _set_requires_grad(params: list[torch.Tensor], flag: bool) -> None:
-    for param in params:
-        param.requires_grad_(flag)
 
 
 def auto_epochs(n_rows: int, batch_size: int) -> int:
@@ -186,6 +184,32 @@ class _ClassState:
         return max(1, -(-steps // self.per_epoch))
 
 
+@dataclass
+class _Run:
+    """One training run: what :func:`_initialize` builds and the loop updates.
+
+    ``finish`` maps a step count to the classes (by position) whose planned
+    steps end there; ``eval_index`` holds each class's early-stopping rows
+    (rows of ``data``), ``None`` without early stopping.
+    """
+
+    config: TrainingConfig
+    classes: list[_ClassState]
+    gen: Generator
+    disc: Discriminator
+    data: torch.Tensor
+    stats: torch.Tensor
+    generator: torch.Generator
+    train_step: TrainingStep
+    eval_index: list[torch.Tensor] | None
+    finish: dict[int, list[int]]
+
+    @property
+    def total_steps(self) -> int:
+        """Steps of the longest class."""
+        return max(c.steps for c in self.classes)
+
+
 def train_gans(
     class_rows: list[np.ndarray],
     spans: list[Span],
@@ -221,16 +245,32 @@ def train_gans(
         Per class, in input order: the trained single-class generator (on
         ``device``, in eval mode) and its per-epoch history.
     """
+    run = _initialize(class_rows, spans, config, device, generator)
+    n_steps = _fit_loop(run, description, verbose)
+    return _finish(run, n_steps)
+
+
+def _initialize(
+    class_rows: list[np.ndarray],
+    spans: list[Span],
+    config: TrainingConfig,
+    device: torch.device,
+    generator: torch.Generator,
+) -> _Run:
+    """Build the training tensors, networks, optimisers and training step.
+
+    Draws from ``generator`` in this order: the generator's weights, the
+    discriminator's, the early-stopping rows, then what the step draws when
+    it is built (a CUDA graph's seeds).
+    """
+    step_class = choose_step(config, device)
     n_stack = len(class_rows)
     classes = [_ClassState(len(rows), config) for rows in class_rows]
-    total_steps = max(c.steps for c in classes)
     width = max(c.batch_size for c in classes)
     data = torch.as_tensor(np.concatenate(class_rows), dtype=DTYPE, device=device)
     sizes = torch.tensor([c.n_rows for c in classes], device=device)
     offsets = (torch.cumsum(sizes, 0) - sizes).unsqueeze(1)
-    sizes = sizes.unsqueeze(1).to(DTYPE)
     batch_sizes = torch.tensor([c.batch_size for c in classes], device=device)
-    batch_rows = BatchRows.first(batch_sizes, width)
 
     gen = Generator(
         config.latent_dim,
@@ -247,181 +287,112 @@ def train_gans(
         device=device,
         generator=generator,
     )
-    loss = make_loss(config.loss)
-    graphs = _graphs_possible(device)
     opt_g, opt_d = (
         FlatAdam(
-            net.parameters(), config.learning_rate, betas=_ADAM_BETAS, capturable=graphs
+            net.parameters(),
+            config.learning_rate,
+            betas=_ADAM_BETAS,
+            capturable=step_class.capturable,
         )
         for net in (gen, disc)
     )
-    d_params = list(disc.parameters())
+    total_steps = max(c.steps for c in classes)
     stats = torch.zeros((total_steps, n_stack, 4), dtype=DTYPE, device=device)
+    eval_index = None
     if config.early_stopping:
         eval_index = [
             offset
             + torch.randperm(c.n_rows, generator=generator, device=device)[:_EVAL_ROWS]
             for offset, c in zip(offsets.squeeze(1).tolist(), classes, strict=True)
         ]
-    finish = {}
+    finish: dict[int, list[int]] = {}
     for k, c in enumerate(classes):
         finish.setdefault(c.steps, []).append(k)
-
-    def one_step(out: torch.Tensor, rng: torch.Generator) -> None:
-        """One discriminator and one generator update; statistics into ``out``."""
-        draw = torch.rand((n_stack, width), generator=rng, dtype=DTYPE, device=device)
-        real = data[offsets + (draw * sizes).long()]
-        noise = torch.randn(
-            (n_stack, width, config.latent_dim),
-            generator=rng,
-            dtype=DTYPE,
-            device=device,
-        )
-        fake = gen(noise, rng)
-        fake_rows = fake.detach()
-
-        # Discriminator step: one pass over the real and fake rows together.
-        _set_requires_grad(d_params, True)
-        scores = disc(torch.cat((real, fake_rows), dim=1))
-        real_scores, fake_scores = scores[:, :width], scores[:, width:]
-        d_loss = loss.discriminator(
-            real_scores, fake_scores, batch_rows, disc, real, fake_rows, rng
-        )
-        opt_d.zero_grad()
-        d_loss.sum().backward()
-        opt_d.step()
-
-        # Generator step: gradients flow through a frozen discriminator.
-        _set_requires_grad(d_params, False)
-        g_loss = loss.generator(disc(fake), batch_rows)
-        opt_g.zero_grad()
-        g_loss.sum().backward()
-        opt_g.step()
-
-        with torch.no_grad():
-            acc_real, acc_fake = loss.accuracy(real_scores, fake_scores, batch_rows)
-            out.copy_(torch.stack((g_loss, d_loss, acc_real, acc_fake), dim=1))
-
-    if _manual_step_possible(config, device):
-        run_step = ManualBCEStep(
-            gen, disc, opt_g, opt_d, data, offsets, sizes, batch_rows, stats, generator
-        )
-    else:
-        run_step = _StepRunner(one_step, stats, generator)
-    bar = tqdm(total=total_steps, desc=description, disable=not verbose, leave=True)
-    step = 0
-    while step < total_steps:
-        run_step(step)
-        step += 1
-
-        ending = [k for k in finish.get(step, ()) if classes[k].done_at is None]
-        if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
-            _evaluate(gen, data, eval_index, classes, step, config, generator)
-        elif config.early_stopping and ending:
-            # A class's last step is always evaluated, so that its final
-            # generator competes with the earlier ones for being kept.
-            _evaluate(gen, data, eval_index, classes, step, config, generator, ending)
-        for k in ending:
-            classes[k].done_at = step
-            classes[k].final_state = gen.class_state(k)
-        if verbose and (step % EVAL_EVERY_STEPS == 0 or step == total_steps):
-            run_step.flush(step)
-            recent = stats[max(0, step - EVAL_EVERY_STEPS) : step].mean(dim=(0, 1))
-            g, d, ar, af = recent.tolist()
-            bar.set_postfix(
-                g_loss=f"{g:.3f}", d_loss=f"{d:.3f}", d_acc=f"{(ar + af) / 2:.2f}"
-            )
-            bar.update(step - bar.n)
-        if all(c.done_at is not None for c in classes):
-            break
-    bar.close()
-    run_step.flush(step)
-    _set_requires_grad(d_params, True)
-    return _results(gen, stats, classes)
-
-
-def _manual_step_possible(config: TrainingConfig, device: torch.device) -> bool:
-    """Whether steps run with hand-written gradients (:mod:`._manual_step`)."""
-    return USE_MANUAL_STEP and config.loss == "bce" and device.type == "cpu"
-
-
-def _graphs_possible(device: torch.device) -> bool:
-    """Whether training steps on ``device`` may be recorded as a CUDA graph."""
-    return (
-        USE_CUDA_GRAPHS
-        and device.type == "cuda"
-        and hasattr(torch.cuda.CUDAGraph, "register_generator_state")
+    draws = StepDraws(data, offsets, sizes.unsqueeze(1).to(DTYPE), width, gen)
+    context = StepContext(
+        gen=gen,
+        disc=disc,
+        opt_g=opt_g,
+        opt_d=opt_d,
+        loss=make_loss(config.loss),
+        rows=BatchRows.first(batch_sizes, width),
+        draws=draws,
+        stats=stats,
+        generator=generator,
+    )
+    return _Run(
+        config=config,
+        classes=classes,
+        gen=gen,
+        disc=disc,
+        data=data,
+        stats=stats,
+        generator=generator,
+        train_step=step_class(context),
+        eval_index=eval_index,
+        finish=finish,
     )
 
 
-class _StepRunner:
-    """Run training steps: eagerly, or on a GPU by replaying a CUDA graph.
+def _fit_loop(run: _Run, description: str, verbose: bool) -> int:
+    """Take the steps until every class is done; return the steps taken."""
+    total_steps = run.total_steps
+    bar = tqdm(total=total_steps, desc=description, disable=not verbose, leave=True)
+    step = 0
+    while step < total_steps:
+        run.train_step(step)
+        step += 1
+        _on_step_end(run, step)
+        if verbose and (step % EVAL_EVERY_STEPS == 0 or step == total_steps):
+            _report_progress(bar, run, step)
+        if all(c.done_at is not None for c in run.classes):
+            break
+    bar.close()
+    return step
 
-    A training step of these small networks is a hundred or so tiny kernels, so
-    on a GPU its cost is launch overhead. After :data:`_GRAPH_WARMUP` eager
-    steps on a side stream, one step is recorded as a CUDA graph and every
-    later step replays it: one launch instead of a hundred. The steps then draw
-    their random numbers from a generator of their own, seeded from the
-    training generator and registered with the graph, so that the training
-    generator stays usable outside the graph. If recording fails, training goes
-    on eagerly with a fresh generator. Each step's statistics are copied into
-    ``stats[step]``.
-    """
 
-    def __init__(self, step_fn, stats: torch.Tensor, generator: torch.Generator):
-        self.step_fn, self.stats, self.rng = step_fn, stats, generator
-        self.use_graph = _graphs_possible(stats.device)
-        self.graph: torch.cuda.CUDAGraph | None = None
-        if self.use_graph:
-            seed, self.fallback_seed = torch.randint(
-                2**62, (2,), generator=generator, device=stats.device
-            ).tolist()  # one host sync, before training
-            self.rng = torch.Generator(stats.device).manual_seed(seed)
-            self.static = torch.zeros_like(stats[0])
-            self.side = torch.cuda.Stream(stats.device)
+def _on_step_end(run: _Run, step: int) -> None:
+    """Early-stopping evaluations, and the classes whose last step this was."""
+    classes, config = run.classes, run.config
+    ending = [k for k in run.finish.get(step, ()) if classes[k].done_at is None]
+    evaluate = (run.gen, run.data, run.eval_index, classes, step, config)
+    if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
+        _evaluate(*evaluate, run.generator)
+    elif config.early_stopping and ending:
+        # A class's last step is always evaluated, so that its final
+        # generator competes with the earlier ones for being kept.
+        _evaluate(*evaluate, run.generator, ending)
+    for k in ending:
+        classes[k].done_at = step
+        classes[k].final_state = run.gen.class_state(k)
 
-    def __call__(self, step: int) -> None:
-        if self.use_graph and self.graph is None and step >= _GRAPH_WARMUP:
-            self.graph = self._record()  # on failure, use_graph becomes False
-        if not self.use_graph:
-            self.step_fn(self.stats[step], self.rng)
-            return
-        if self.graph is not None:
-            self.graph.replay()
-        else:  # warm-up on a side stream, as CUDA graph recording requires
-            current = torch.cuda.current_stream(self.stats.device)
-            self.side.wait_stream(current)
-            with torch.cuda.stream(self.side):
-                self.step_fn(self.static, self.rng)
-            current.wait_stream(self.side)
-        self.stats[step].copy_(self.static)
 
-    def flush(self, n_steps: int) -> None:
-        """Nothing to do: every step writes its statistics (see ManualBCEStep)."""
+def _report_progress(bar: tqdm, run: _Run, step: int) -> None:
+    """Show the mean statistics of the last :data:`EVAL_EVERY_STEPS` steps."""
+    run.train_step.flush(step)
+    recent = run.stats[max(0, step - EVAL_EVERY_STEPS) : step].mean(dim=(0, 1))
+    g, d, ar, af = recent.tolist()
+    bar.set_postfix(g_loss=f"{g:.3f}", d_loss=f"{d:.3f}", d_acc=f"{(ar + af) / 2:.2f}")
+    bar.update(step - bar.n)
 
-    def _record(self) -> torch.cuda.CUDAGraph | None:
-        graph = torch.cuda.CUDAGraph()
-        try:
-            graph.register_generator_state(self.rng)
-            # On the training device's side stream: without stream=, torch
-            # captures on a process-wide stream of whichever device was current
-            # when it was first made (cuda:0), and a step on cuda:1 escapes it.
-            with (
-                torch.cuda.device(self.stats.device),
-                torch.cuda.graph(graph, stream=self.side),
-            ):
-                self.step_fn(self.static, self.rng)
-        except RuntimeError:  # pragma: no cover - depends on the torch build
-            self.use_graph = False
-            self.rng = torch.Generator(self.stats.device).manual_seed(
-                self.fallback_seed
-            )
-            return None
-        return graph
+
+def _finish(run: _Run, n_steps: int) -> list[tuple[Generator, TrainingHistory]]:
+    """Write the last statistics; per class, the kept generator and history."""
+    run.train_step.flush(n_steps)
+    for param in run.disc.parameters():
+        param.requires_grad_(True)
+    return _results(run.gen, run.stats, run.classes)
 
 
 def _evaluate(
-    gen, data, eval_index, classes, step, config, generator, only=None
+    gen: Generator,
+    data: torch.Tensor,
+    eval_index: list[torch.Tensor],
+    classes: list[_ClassState],
+    step: int,
+    config: TrainingConfig,
+    generator: torch.Generator,
+    only: list[int] | None = None,
 ) -> None:
     """Early stopping: score the classes still training, stop the stale ones.
 
@@ -463,7 +434,9 @@ def _evaluate(
                 c.final_state = gen.class_state(k)
 
 
-def _results(gen, stats, classes) -> list[tuple[Generator, TrainingHistory]]:
+def _results(
+    gen: Generator, stats: torch.Tensor, classes: list[_ClassState]
+) -> list[tuple[Generator, TrainingHistory]]:
     """Per class: the kept generator and the per-epoch history.
 
     A class stopped early within an epoch records that last epoch from the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import pickle
+import types
 import warnings
 
 import numpy as np
@@ -14,7 +15,7 @@ from _helpers import make_mixed
 from sklearn.datasets import make_classification
 
 from gan_oversampler import GANOverSampler
-from gan_oversampler import _training as training
+from gan_oversampler._cuda_graph_step import CUDAGraphStep
 from gan_oversampler._device import resolve_device
 from gan_oversampler._training import EVAL_EVERY_STEPS
 
@@ -128,8 +129,8 @@ def test_cuda_graph_replay_trains_like_eager_steps(monkeypatch):
     real = X[y == 1]
     errors = {}
     for graphs in (True, False):
-        monkeypatch.setattr(training, "USE_CUDA_GRAPHS", graphs)
         sampler = GANOverSampler(device="cuda", random_state=0)
+        sampler._training_step = "cuda-graph" if graphs else "autograd"
         X_res, _ = sampler.fit_resample(X, y)
         synthetic = X_res[len(X) :]
         shift = np.abs(synthetic.mean(axis=0) - real.mean(axis=0)) / real.std(axis=0)
@@ -139,21 +140,26 @@ def test_cuda_graph_replay_trains_like_eager_steps(monkeypatch):
     assert errors[True] < 0.3 and errors[False] < 0.3, errors
 
 
-def test_step_runner_draws_fresh_random_numbers_every_step():
-    # Whatever runs the steps (eagerly or by CUDA graph replay), each step must
-    # see new random numbers from the generator.
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+@cuda
+@pytest.mark.cuda
+def test_cuda_graph_step_draws_fresh_random_numbers_every_step():
+    # Eager warm-up steps and CUDA graph replays alike must see new random
+    # numbers from the generator at every step.
+    device = torch.device("cuda")
     stats = torch.zeros((12, 1, 4), device=device)
 
     def step(out, rng):
         out.copy_(torch.rand((1, 4), generator=rng, device=device))
 
-    run = training._StepRunner(step, stats, torch.Generator(device).manual_seed(0))
+    context = types.SimpleNamespace(
+        stats=stats, generator=torch.Generator(device).manual_seed(0)
+    )
+    run = CUDAGraphStep(context, compute=step)
     for k in range(len(stats)):
         run(k)
     rows = stats.reshape(len(stats), -1).cpu()
     assert len({tuple(row.tolist()) for row in rows}) == len(stats)
-    assert run.use_graph == (device.type == "cuda")
+    assert run.use_graph and run.graph is not None
 
 
 @cuda
@@ -196,10 +202,10 @@ def test_cuda_graph_is_captured_on_a_stream_of_the_training_device(monkeypatch):
     monkeypatch.setattr(torch.cuda, "CUDAGraph", Graph)
     monkeypatch.setattr(torch.cuda, "device", device)
     monkeypatch.setattr(torch.cuda, "graph", graph)
-    runner = object.__new__(training._StepRunner)
+    runner = object.__new__(CUDAGraphStep)
     runner.stats = torch.zeros((5, 1, 4))
     runner.static, runner.rng, runner.side = runner.stats[0], torch.Generator(), "side"
-    runner.step_fn = lambda out, rng: events.append("step")
+    runner.compute = lambda out, rng: events.append("step")
     assert isinstance(runner._record(), Graph)
     assert events == [
         "register",

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
 
-from gan_oversampler import _manual_step, _training
-from gan_oversampler._manual_step import ManualBCEStep, _layers, _Pass
+from gan_oversampler import _manual_step
+from gan_oversampler._autograd_step import AutogradStep
+from gan_oversampler._cuda_graph_step import CUDAGraphStep
+from gan_oversampler._draws import StepDraws
+from gan_oversampler._manual_step import (
+    ManualBCEStep,
+    _layers,
+    _Pass,
+    activation_backward,
+)
 from gan_oversampler._networks import Discriminator, Generator
 from gan_oversampler._optim import FlatAdam
 from gan_oversampler._spans import Span
+from gan_oversampler._step_choice import choose_step
 from gan_oversampler._training import TrainingConfig, train_gans
 
 CPU = torch.device("cpu")
@@ -48,8 +59,7 @@ def _class_rows(spans, sizes, seed=0):
     return out
 
 
-def _fit(monkeypatch, manual, spans, rows, config, grads=None):
-    monkeypatch.setattr(_training, "USE_MANUAL_STEP", manual)
+def _fit(monkeypatch, kind, spans, rows, config, grads=None):
     calls = []
     if grads is not None:  # record every gradient an optimiser steps with
         step = FlatAdam.step
@@ -60,14 +70,19 @@ def _fit(monkeypatch, manual, spans, rows, config, grads=None):
 
         monkeypatch.setattr(FlatAdam, "step", recording)
 
-    class Counting(ManualBCEStep):
-        def __call__(self, step):
-            calls.append(step)
-            return super().__call__(step)
+    take_step = ManualBCEStep.__call__
 
-    monkeypatch.setattr(_training, "ManualBCEStep", Counting)
+    def counting(self, n):
+        calls.append(n)
+        return take_step(self, n)
+
+    monkeypatch.setattr(ManualBCEStep, "__call__", counting)
     results = train_gans(
-        rows, spans, config, device=CPU, generator=torch.Generator().manual_seed(3)
+        rows,
+        spans,
+        dataclasses.replace(config, step=kind),
+        device=CPU,
+        generator=torch.Generator().manual_seed(3),
     )
     return results, len(calls)
 
@@ -85,10 +100,12 @@ def test_training_matches_autograd(monkeypatch, layout):
     # Statistics computed in chunks of 5 steps: two full chunks and a rest.
     monkeypatch.setattr(_manual_step, "STATS_CHUNK", 5)
     grads, ref_grads = [], []
-    manual, n_manual = _fit(monkeypatch, True, spans, rows, config, grads)
+    manual, n_manual = _fit(monkeypatch, "manual", spans, rows, config, grads)
     monkeypatch.undo()
     monkeypatch.setattr(_manual_step, "STATS_CHUNK", 5)
-    reference, n_reference = _fit(monkeypatch, False, spans, rows, config, ref_grads)
+    reference, n_reference = _fit(
+        monkeypatch, "autograd", spans, rows, config, ref_grads
+    )
     assert n_manual == 12 and n_reference == 0  # 3 batches x 4 epochs
     # The gradients themselves, not only the weights: Adam's update hardly
     # changes when every gradient is scaled by a constant.
@@ -109,12 +126,71 @@ def test_training_matches_autograd(monkeypatch, layout):
             )
 
 
-def test_used_only_for_bce_on_the_cpu():
+def test_chosen_for_bce_on_the_cpu_only():
     config = TrainingConfig(8, (8,), (8,), 1, 8, 1e-3, "bce")
-    assert _training._manual_step_possible(config, CPU)
-    assert not _training._manual_step_possible(config, torch.device("cuda"))
-    wgan = TrainingConfig(8, (8,), (8,), 1, 8, 1e-3, "wgan-gp")
-    assert not _training._manual_step_possible(wgan, CPU)
+    wgan = dataclasses.replace(config, loss="wgan-gp")
+    cuda = torch.device("cuda")
+    assert choose_step(config, CPU) is ManualBCEStep
+    assert choose_step(config, cuda) in (CUDAGraphStep, AutogradStep)
+    assert choose_step(wgan, CPU) is AutogradStep
+    for loss_config, device in ((config, cuda), (wgan, CPU)):
+        manual = dataclasses.replace(loss_config, step="manual")
+        with pytest.raises(ValueError, match="'manual' training step cannot"):
+            choose_step(manual, device)
+
+
+def test_a_step_kind_is_chosen_explicitly():
+    config = TrainingConfig(8, (8,), (8,), 1, 8, 1e-3, "bce")
+    assert choose_step(dataclasses.replace(config, step="autograd"), CPU) is (
+        AutogradStep
+    )
+    assert choose_step(dataclasses.replace(config, step="manual"), CPU) is (
+        ManualBCEStep
+    )
+    with pytest.raises(ValueError, match="'cuda-graph' training step cannot"):
+        choose_step(dataclasses.replace(config, step="cuda-graph"), CPU)
+    with pytest.raises(ValueError, match="Unknown training step 'fast'"):
+        choose_step(dataclasses.replace(config, step="fast"), CPU)
+
+
+def test_the_sampler_passes_its_step_kind_on(monkeypatch):
+    # GANOverSampler._training_step (not a parameter) picks the kind.
+    from gan_oversampler import GANOverSampler
+
+    taken = []
+    take_step = AutogradStep.__call__
+
+    def counting(self, n):
+        taken.append(n)
+        return take_step(self, n)
+
+    monkeypatch.setattr(AutogradStep, "__call__", counting)
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    y = np.r_[np.zeros(45, int), np.ones(15, int)]
+    sampler = GANOverSampler(epochs=2, batch_size=8, device="cpu", random_state=0)
+    sampler._training_step = "autograd"
+    sampler.fit_resample(X, y)
+    assert taken == list(range(sampler.history_[1].n_steps)) == [0, 1]
+    assert "_training_step" not in sampler.get_params()
+
+
+def test_draws_come_in_one_fixed_order():
+    """Batch uniforms, then the latent noise, then the Gumbel uniforms: the
+    order both steps rely on, read back from an identically seeded source."""
+    gen = Generator(4, (8,), MIXED, n_stack=2, device=CPU, generator=torch.Generator())
+    data = torch.arange(36 * 12, dtype=torch.float32).view(36, 12)
+    offsets, sizes = torch.tensor([[0], [30]]), torch.tensor([[30.0], [6.0]])
+    draws = StepDraws(data, offsets, sizes, 5, gen)
+    draws.draw(torch.Generator().manual_seed(7))
+    rng = torch.Generator().manual_seed(7)
+    index = offsets + (torch.rand((2, 5), generator=rng) * sizes).long()
+    noise = torch.randn((2, 5, 4), generator=rng)
+    uniform = torch.rand(gen.gumbel_shape(2, 5), generator=rng)
+    assert torch.equal(draws.real, data[index])
+    assert torch.equal(draws.noise, noise)
+    assert torch.equal(draws.gumbel, uniform)
+    numeric = Generator(4, (8,), _numeric(3), device=CPU, generator=torch.Generator())
+    assert StepDraws(data[:, :3], offsets, sizes, 5, numeric).gumbel is None
 
 
 @pytest.mark.parametrize("n_in, hidden", [(5, (16, 1)), (20, (64, 32)), (3, (8,))])
@@ -157,7 +233,7 @@ def test_activation_backward_matches_autograd(gumbel):
     (rows * upstream).sum().backward()
     with torch.no_grad():
         rows, probs = net.activate(raw, noise(), out=torch.empty_like(raw))
-        grad = net.activation_backward(
-            upstream, rows, probs, gumbel=gumbel, out=torch.empty_like(raw)
+        grad = activation_backward(
+            net, upstream, rows, probs, gumbel=gumbel, out=torch.empty_like(raw)
         )
     torch.testing.assert_close(grad, leaf.grad, rtol=1e-4, atol=1e-6)
