@@ -264,29 +264,14 @@ def _initialize(
     it is built (a CUDA graph's seeds).
     """
     step_class = choose_step(config, device)
-    n_stack = len(class_rows)
     classes = [_ClassState(len(rows), config) for rows in class_rows]
-    width = max(c.batch_size for c in classes)
+    n_stack, width = len(classes), max(c.batch_size for c in classes)
     data = torch.as_tensor(np.concatenate(class_rows), dtype=DTYPE, device=device)
     sizes = torch.tensor([c.n_rows for c in classes], device=device)
     offsets = (torch.cumsum(sizes, 0) - sizes).unsqueeze(1)
     batch_sizes = torch.tensor([c.batch_size for c in classes], device=device)
 
-    gen = Generator(
-        config.latent_dim,
-        config.generator_hidden,
-        spans,
-        n_stack=n_stack,
-        device=device,
-        generator=generator,
-    )
-    disc = Discriminator(
-        data.shape[1],
-        config.discriminator_hidden,
-        n_stack=n_stack,
-        device=device,
-        generator=generator,
-    )
+    gen, disc = _networks(spans, data.shape[1], n_stack, config, device, generator)
     opt_g, opt_d = (
         FlatAdam(
             net.parameters(),
@@ -298,17 +283,14 @@ def _initialize(
     )
     total_steps = max(c.steps for c in classes)
     stats = torch.zeros((total_steps, n_stack, 4), dtype=DTYPE, device=device)
-    eval_index = None
-    if config.early_stopping:
-        eval_index = [
-            offset
-            + torch.randperm(c.n_rows, generator=generator, device=device)[:_EVAL_ROWS]
-            for offset, c in zip(offsets.squeeze(1).tolist(), classes, strict=True)
-        ]
+    eval_index = (
+        _early_stopping_rows(offsets, classes, generator)
+        if config.early_stopping
+        else None
+    )
     finish: dict[int, list[int]] = {}
     for k, c in enumerate(classes):
         finish.setdefault(c.steps, []).append(k)
-    draws = StepDraws(data, offsets, sizes.unsqueeze(1).to(DTYPE), width, gen)
     context = StepContext(
         gen=gen,
         disc=disc,
@@ -316,7 +298,7 @@ def _initialize(
         opt_d=opt_d,
         loss=make_loss(config.loss),
         rows=BatchRows.first(batch_sizes, width),
-        draws=draws,
+        draws=StepDraws(data, offsets, sizes.unsqueeze(1).to(DTYPE), width, gen),
         stats=stats,
         generator=generator,
     )
@@ -332,6 +314,44 @@ def _initialize(
         eval_index=eval_index,
         finish=finish,
     )
+
+
+def _networks(
+    spans: list[Span],
+    n_encoded: int,
+    n_stack: int,
+    config: TrainingConfig,
+    device: torch.device,
+    generator: torch.Generator,
+) -> tuple[Generator, Discriminator]:
+    """The stacked networks, weights drawn generator first."""
+    gen = Generator(
+        config.latent_dim,
+        config.generator_hidden,
+        spans,
+        n_stack=n_stack,
+        device=device,
+        generator=generator,
+    )
+    disc = Discriminator(
+        n_encoded,
+        config.discriminator_hidden,
+        n_stack=n_stack,
+        device=device,
+        generator=generator,
+    )
+    return gen, disc
+
+
+def _early_stopping_rows(
+    offsets: torch.Tensor, classes: list[_ClassState], generator: torch.Generator
+) -> list[torch.Tensor]:
+    """Per class, up to :data:`_EVAL_ROWS` random rows (rows of the data)."""
+    rows = []
+    for offset, c in zip(offsets.squeeze(1).tolist(), classes, strict=True):
+        order = torch.randperm(c.n_rows, generator=generator, device=offsets.device)
+        rows.append(offset + order[:_EVAL_ROWS])
+    return rows
 
 
 def _fit_loop(run: _Run, description: str, verbose: bool) -> int:
@@ -355,13 +375,12 @@ def _on_step_end(run: _Run, step: int) -> None:
     """Early-stopping evaluations, and the classes whose last step this was."""
     classes, config = run.classes, run.config
     ending = [k for k in run.finish.get(step, ()) if classes[k].done_at is None]
-    evaluate = (run.gen, run.data, run.eval_index, classes, step, config)
     if config.early_stopping and step % EVAL_EVERY_STEPS == 0:
-        _evaluate(*evaluate, run.generator)
+        _evaluate(run, step)
     elif config.early_stopping and ending:
         # A class's last step is always evaluated, so that its final
         # generator competes with the earlier ones for being kept.
-        _evaluate(*evaluate, run.generator, ending)
+        _evaluate(run, step, ending)
     for k in ending:
         classes[k].done_at = step
         classes[k].final_state = run.gen.class_state(k)
@@ -384,16 +403,7 @@ def _finish(run: _Run, n_steps: int) -> list[tuple[Generator, TrainingHistory]]:
     return _results(run.gen, run.stats, run.classes)
 
 
-def _evaluate(
-    gen: Generator,
-    data: torch.Tensor,
-    eval_index: list[torch.Tensor],
-    classes: list[_ClassState],
-    step: int,
-    config: TrainingConfig,
-    generator: torch.Generator,
-    only: list[int] | None = None,
-) -> None:
+def _evaluate(run: _Run, step: int, only: list[int] | None = None) -> None:
     """Early stopping: score the classes still training, stop the stale ones.
 
     ``only`` restricts the scoring to those classes (by position). A class is
@@ -402,16 +412,17 @@ def _evaluate(
     stopped without any improvement keeps its generator as it was when it
     stopped, so that the caller sees the divergence.
     """
+    gen, data, eval_index, classes = run.gen, run.data, run.eval_index, run.classes
     gen.eval()
     with torch.no_grad():
         n_eval = max(len(index) for index in eval_index)
         noise = torch.randn(
-            (len(classes), n_eval, config.latent_dim),
-            generator=generator,
+            (len(classes), n_eval, run.config.latent_dim),
+            generator=run.generator,
             dtype=DTYPE,
             device=data.device,
         )
-        fake = gen(noise, generator)
+        fake = gen(noise, run.generator)
         distances = torch.stack(
             [
                 marginal_distance(data[index], fake[k, : len(index)])
