@@ -447,6 +447,69 @@ def _gan(ds, n_minority, args):
     return GANOverSampler(random_state=args.seed, **args.gan_params)
 
 
+class GANNeighbourFilter:
+    """GANOverSampler whose synthetic rows are chosen by their real neighbours.
+
+    An experiment for issue 15 ("reject synthetic rows that fall deep in
+    another class's region, topping up so counts stay exact"), not a library
+    feature.  For each class the GAN makes rows for, it draws ``pool`` times
+    the rows ``fit_resample`` asked for (the rows ``fit_resample`` returned
+    plus more from ``sample``), finds each candidate's ``k`` nearest real
+    training rows (standardised numeric columns, one-hot categories), rejects
+    the candidates none of whose neighbours belong to their class, and keeps
+    the first ones left in draw order, so the counts stay exactly those of
+    the GAN alone.
+    """
+
+    def __init__(self, ds: Dataset, pool: int, k: int, random_state: int, params):
+        self.ds = ds
+        self.pool = pool
+        self.k = k
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        from sklearn.neighbors import NearestNeighbors
+
+        from gan_oversampler import GANOverSampler
+
+        gan = GANOverSampler(random_state=self.random_state, **self.params)
+        X_res, y_res = gan.fit_resample(X, y)
+        n_orig = len(y)
+        new_X, new_y = X_res.iloc[n_orig:], y_res.iloc[n_orig:]
+        encode = _preprocessor(self.ds).fit(X)
+        k = min(self.k, n_orig)
+        neighbours = NearestNeighbors(n_neighbors=k).fit(encode.transform(X))
+        labels = np.asarray(y)
+        parts_X, parts_y = [X_res.iloc[:n_orig]], [y_res.iloc[:n_orig]]
+        for label in pd.unique(np.asarray(new_y)):
+            first = new_X[np.asarray(new_y) == label]
+            n_new = len(first)
+            more = gan.sample((self.pool - 1) * n_new, label)
+            candidates = pd.concat([first, more], ignore_index=True)
+            for col in X.columns:
+                candidates[col] = candidates[col].astype(X[col].dtype)
+            index = neighbours.kneighbors(
+                encode.transform(candidates), return_distance=False
+            )
+            share = (labels[index] == label).mean(axis=1)
+            # Reject the rows with no neighbour of their class; top up in
+            # draw order, and only if too few are left, with the best rejects.
+            order = np.argsort(share == 0, kind="stable")
+            keep = np.sort(order[:n_new])
+            parts_X.append(candidates.iloc[keep])
+            parts_y.append(pd.Series([label] * n_new, name=y.name))
+        self.n_original_ = n_orig
+        return (
+            pd.concat(parts_X, ignore_index=True),
+            pd.concat(parts_y, ignore_index=True),
+        )
+
+
+def _gan_filter(ds, n_minority, args):
+    return GANNeighbourFilter(ds, 3, 5, args.seed, args.gan_params)
+
+
 METHODS: dict[str, Method] = {
     "none": Method("None", _none, synthetic=False),
     "cw": Method("CW", None, synthetic=False, source="none", class_weight=True),
@@ -464,6 +527,7 @@ METHODS: dict[str, Method] = {
     "ctgan": Method("CTGAN", _ctgan),
     "gan": Method("GAN", _gan),
     "gan_tt": Method("GAN+TT", None, synthetic=False, source="gan", tuned=True),
+    "gan_knn": Method("GAN+kNN filter", _gan_filter),
 }
 """Methods by command-line name, in the order results are reported.
 
@@ -475,6 +539,10 @@ with ``class_weight="balanced"``; ``cw_tt`` also tunes the decision threshold
 (``TunedThresholdClassifierCV``); ``gan_tt`` feeds the GAN's resampled rows of
 the fold to the tuned classifier.
 """
+
+
+EXPERIMENTS = ("gan_knn",)
+"""Methods that run only when named (ideas measured for issue 15)."""
 
 
 def _source(name: str) -> str:
@@ -1146,7 +1214,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--methods",
         nargs="+",
         metavar="NAME",
-        help=f"methods (default: all): {', '.join(METHODS)}",
+        help=(
+            f"methods (default: all but the experiments "
+            f"{', '.join(EXPERIMENTS)}): {', '.join(METHODS)}"
+        ),
     )
     parser.add_argument(
         "--classifiers",
@@ -1228,7 +1299,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.datasets = _names(args.datasets, DATASETS, "datasets") or (
         list(QUICK_DATASETS) if args.quick else list(DATASETS)
     )
-    args.methods = _names(args.methods, METHODS, "methods") or list(METHODS)
+    args.methods = _names(args.methods, METHODS, "methods") or [
+        m for m in METHODS if m not in EXPERIMENTS
+    ]
     args.classifiers = _names(args.classifiers, CLASSIFIERS, "classifiers") or (
         list(QUICK_CLASSIFIERS) if args.quick else list(CLASSIFIERS)
     )
