@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import NamedTuple
 
@@ -24,7 +25,13 @@ from ._encoding import TabularEncoder
 from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, local_random_state, torch_generator
-from ._training import TrainingConfig, generate, planned_steps, train_gans
+from ._training import (
+    TrainingConfig,
+    TrainingFailedError,
+    generate,
+    planned_steps,
+    train_with_retry,
+)
 from ._validation import TableSchema, inspect_table, restore_table
 from ._warnings import warn_caller
 
@@ -43,18 +50,34 @@ def _values(column: pd.Series) -> object:
     return column.to_numpy()
 
 
-def _diverged(net: torch.nn.Module, history: object) -> bool:
-    """Whether training produced non-finite weights or losses."""
-    weights_ok = all(torch.isfinite(p).all() for p in net.parameters())
-    return not (weights_ok and np.isfinite(history.generator_loss).all())
-
-
 class _Table(NamedTuple):
     """The caller's ``X`` after validation, with what was learned about it."""
 
     data: object
     schema: TableSchema
     frame: pd.DataFrame
+
+
+@dataclass
+class _ClassRecord:
+    """What ``fit_resample`` learns and makes for one class that needs rows.
+
+    Built once per class in ``sampling_strategy_`` order, then walked: a class
+    with enough rows gets a profile and encoded rows, is trained in a group
+    (``network``, ``history``) and generates; a small class keeps its rows as
+    ``fallback`` and is randomly oversampled.
+    """
+
+    label: object
+    seed: int
+    n_new: int
+    n_rows: int
+    profile: object = None
+    encoded: np.ndarray | None = None
+    fallback: pd.DataFrame | None = None
+    network: torch.nn.Module | None = None
+    history: object = None
+    synthetic: object = None
 
 
 class SmallClassWarning(UserWarning):
@@ -75,21 +98,6 @@ class SmallClassWarning(UserWarning):
     ...     _ = GANOverSampler(epochs=1).fit_resample(X, y)
     >>> [w.category.__name__ for w in caught]
     ['SmallClassWarning']
-    """
-
-
-class TrainingFailedError(RuntimeError):
-    """A class's GAN diverged (non-finite losses or weights) even after a retry.
-
-    :meth:`GANOverSampler.fit_resample` retries a diverged class once with a
-    10 times smaller learning rate before raising this error, which names the
-    class and suggests safer settings.
-
-    Examples
-    --------
-    >>> from gan_oversampler import TrainingFailedError
-    >>> issubclass(TrainingFailedError, RuntimeError)
-    True
     """
 
 
@@ -434,68 +442,43 @@ None, default=None
             step=self._training_step,
         )
 
-    def _groups(self, labels: list, sizes: dict, config: TrainingConfig) -> list:
-        """Classes that train together: planned step counts within 25%.
+    def _groups(
+        self, records: list[_ClassRecord], config: TrainingConfig
+    ) -> list[list[_ClassRecord]]:
+        """Classes whose step budgets are within 25% of each other.
 
         Stacked training runs until its longest class is done, so classes
         with very different step counts train in separate groups.
         """
-        ordered = sorted(labels, key=lambda label: planned_steps(sizes[label], config))
-        groups: list[list] = []
-        for label in ordered:
-            steps = planned_steps(sizes[label], config)
-            if groups and steps <= 1.25 * planned_steps(sizes[groups[-1][0]], config):
-                groups[-1].append(label)
+        ordered = sorted(records, key=lambda r: planned_steps(r.n_rows, config))
+        groups: list[list[_ClassRecord]] = []
+        for record in ordered:
+            steps = planned_steps(record.n_rows, config)
+            if groups and steps <= 1.25 * planned_steps(groups[-1][0].n_rows, config):
+                groups[-1].append(record)
             else:
-                groups.append([label])
+                groups.append([record])
         return groups
 
-    def _train(self, labels: list, rows: list, config: TrainingConfig, seed: int):
-        """Train several classes' GANs together; retry a diverged class alone.
+    def _plan_classes(self, frame, y, random_state) -> list[_ClassRecord]:
+        """One record per class that needs rows, its seed drawn in order.
 
-        Returns the trained generators and histories by label, and the random
-        generator to continue the stream with.
+        Every class in ``sampling_strategy_`` draws a seed, also those that
+        need no rows, so a class's seed does not depend on the others' counts.
         """
-        generator = torch_generator(seed, self.device_)
-        names = ", ".join(_show(label) for label in labels)
-        results = train_gans(
-            rows,
-            self.encoder_.spans_,
-            config,
-            device=self.device_,
-            generator=generator,
-            description=f"GAN for class{'es' if len(labels) > 1 else ''} {names}",
-            verbose=bool(self.verbose),
-        )
-        trained = {}
-        for k, (label, result) in enumerate(zip(labels, results, strict=True)):
-            if not _diverged(*result):
-                trained[label] = result
-                continue
-            warn_caller(
-                f"Training the GAN for class {_show(label)} diverged (non-finite "
-                "losses); retrying once with a 10x smaller learning rate.",
-                RuntimeWarning,
-            )
-            safer = TrainingConfig(
-                **{**config.__dict__, "learning_rate": config.learning_rate * 0.1}
-            )
-            (result,) = train_gans(
-                [rows[k]],
-                self.encoder_.spans_,
-                safer,
-                device=self.device_,
-                generator=torch_generator(seed + 1 + k, self.device_),
-            )
-            if _diverged(*result):
-                raise TrainingFailedError(
-                    f"Training the GAN for class {_show(label)} diverged twice "
-                    "(non-finite losses or weights). Try a smaller learning_rate, "
-                    "loss='wgan-gp', or, if you set another numeric_transformer, "
-                    "the default ('quantile') for extreme values."
-                )
-            trained[label] = result
-        return trained, generator
+        records = []
+        for label, n_new in self.sampling_strategy_.items():
+            seed = draw_seed(random_state)
+            if n_new == 0:
+                continue  # nothing to generate, so nothing to train
+            rows = frame[y == label]
+            record = _ClassRecord(label, seed, n_new, len(rows))
+            if record.n_rows < self.min_class_size:
+                record.fallback = self._handle_small_class(label, record.n_rows, rows)
+            else:
+                record.profile, record.encoded = self.encoder_.fit_class(rows)
+            records.append(record)
+        return records
 
     def _fit_resample(self, X, y):
         X, schema, frame = X
@@ -508,63 +491,51 @@ None, default=None
             random_state=draw_seed(random_state),
         ).fit(frame)
         config = self._training_config(self.encoder_.n_features_out_)
-
-        self._profiles = {}
-        self._fallback_rows = {}
+        records = self._plan_classes(frame, y, random_state)
+        self._profiles = {r.label: r.profile for r in records if r.fallback is None}
+        self._fallback_rows = {
+            r.label: r.fallback for r in records if r.fallback is not None
+        }
         self.generators_ = {}
         self.history_ = {}
-        seeds, members, sizes, encoded = {}, {}, {}, {}
-        for label in self.sampling_strategy_:
-            seeds[label] = draw_seed(random_state)
-            if self.sampling_strategy_[label] == 0:
-                continue  # nothing to generate, so nothing to train
-            members[label] = y == label
-            n_rows = int(members[label].sum())
-            if n_rows < self.min_class_size:
-                self._handle_small_class(label, n_rows, frame[members[label]])
-            else:
-                rows = frame[members[label]]
-                self._profiles[label], encoded[label] = self.encoder_.fit_class(rows)
-                sizes[label] = n_rows
-        gan_labels = list(sizes)
-
-        synthetic = {}
-        for group in self._groups(gan_labels, sizes, config):
-            trained, generator = self._train(
-                group,
-                [encoded.pop(label) for label in group],
+        gan_records = [r for r in records if r.fallback is None]
+        for group in self._groups(gan_records, config):
+            results, generator = train_with_retry(
+                [record.encoded for record in group],
+                [_show(record.label) for record in group],
+                self.encoder_.spans_,
                 config,
-                seeds[group[0]],
+                seed=group[0].seed,
+                device=self.device_,
+                verbose=bool(self.verbose),
             )
-            for label in group:
-                net, self.history_[label] = trained[label]
-                self.generators_[label] = net
-                n_samples = self.sampling_strategy_[label]
-                if n_samples > 0:
-                    synthetic[label] = self._generate(
-                        label, n_samples, generator, seeds[label]
-                    )
-                net.to("cpu")
-        for label in self._fallback_rows:
-            n_samples = self.sampling_strategy_[label]
-            if n_samples > 0:
-                rng = np.random.default_rng(seeds[label])
-                synthetic[label] = self._draw_fallback(label, n_samples, rng)
+            for record, (network, history) in zip(group, results, strict=True):
+                record.encoded = None  # free the encoded rows
+                record.network, record.history = network, history
+                self.generators_[record.label] = network
+                self.history_[record.label] = history
+                record.synthetic = self._generate(
+                    record.label, record.n_new, generator, record.seed
+                )
+                network.to("cpu")
+        for record in records:
+            if record.fallback is not None:
+                rng = np.random.default_rng(record.seed)
+                record.synthetic = self._draw_fallback(record.label, record.n_new, rng)
 
-        order = [label for label in self.sampling_strategy_ if label in synthetic]
         self._label_dtype = y.dtype
         self._sample_seed_ = draw_seed(random_state)
         self._n_sample_calls = 0
-        y_new = [
-            np.full(self.sampling_strategy_[label], label, dtype=y.dtype)
-            for label in order
-        ]
+        y_new = [np.full(r.n_new, r.label, dtype=y.dtype) for r in records]
         return (
-            self._stack(X, [synthetic[label] for label in order]),
+            self._stack(X, [r.synthetic for r in records]),
             np.concatenate([y, *y_new]),
         )
 
-    def _handle_small_class(self, label, n_rows: int, rows: pd.DataFrame) -> None:
+    def _handle_small_class(
+        self, label, n_rows: int, rows: pd.DataFrame
+    ) -> pd.DataFrame:
+        """Raise or warn for a class too small for a GAN; its rows to copy."""
         message = (
             f"Class {_show(label)} has {n_rows} row(s), fewer than min_class_size="
             f"{self.min_class_size} needed to train a GAN."
@@ -581,7 +552,7 @@ None, default=None
             "(small_class='random').",
             SmallClassWarning,
         )
-        self._fallback_rows[label] = rows.reset_index(drop=True)
+        return rows.reset_index(drop=True)
 
     # ----------------------------------------------------------- generation
     def _generate(self, label, n_samples: int, generator: torch.Generator, seed: int):
@@ -684,7 +655,9 @@ None, default=None
         """
         return load_sampler(cls, path)
 
-    def sample(self, n_samples: int, label) -> pd.DataFrame | np.ndarray:
+    def sample(
+        self, n_samples: int, label, random_state=None
+    ) -> pd.DataFrame | np.ndarray:
         """Generate more synthetic rows of one class without retraining.
 
         Parameters
@@ -694,13 +667,23 @@ None, default=None
         label : object
             A class that :meth:`fit_resample` generated rows for: one with a
             positive count in ``sampling_strategy_``.
+        random_state : int, RandomState instance or None, default=None
+            Where this call's random numbers come from.
+
+            - If ``None``, the sampler's own stream: each call draws new rows,
+              and after the same fit (or :meth:`load`) the same sequence of
+              calls returns the same rows, for an integer ``random_state`` of
+              the sampler. Each such call advances a counter that
+              :meth:`save` keeps.
+            - If int or ``RandomState`` instance, the rows depend only on it
+              (and the fitted generator), not on earlier calls, and the
+              sampler's own stream is left where it was: the same
+              ``random_state`` gives the same rows every time.
 
         Returns
         -------
         DataFrame or ndarray of shape (n_samples, `n_features_in_`)
-            Rows in the format of the ``X`` given to :meth:`fit_resample`. Each
-            call draws new rows; the sequence of calls is reproducible for an
-            integer ``random_state``.
+            Rows in the format of the ``X`` given to :meth:`fit_resample`.
 
         Examples
         --------
@@ -712,6 +695,10 @@ None, default=None
         >>> _ = sampler.fit_resample(X, y)
         >>> sampler.sample(5, label=1).shape
         (5, 20)
+        >>> import numpy as np
+        >>> np.array_equal(sampler.sample(3, 1, random_state=7),
+        ...                sampler.sample(3, 1, random_state=7))
+        True
         """
         check_is_fitted(self, "encoder_")
         if (
@@ -729,9 +716,21 @@ None, default=None
                 f"Cannot sample class {_show(label)}: only the classes "
                 f"fit_resample generated rows for can be sampled: {names}."
             )
-        sequence = np.random.SeedSequence([self._sample_seed_, self._n_sample_calls])
-        seed = int(sequence.generate_state(1)[0] >> 1)
-        self._n_sample_calls += 1
+        if random_state is None:
+            sequence = np.random.SeedSequence(
+                [self._sample_seed_, self._n_sample_calls]
+            )
+            seed = int(sequence.generate_state(1)[0] >> 1)
+            self._n_sample_calls += 1
+        elif isinstance(random_state, (Integral, np.random.RandomState)) and not (
+            isinstance(random_state, bool)
+        ):
+            seed = draw_seed(local_random_state(random_state))
+        else:
+            raise TypeError(
+                "random_state must be None, an int or a numpy RandomState; got "
+                f"{type(random_state).__name__}."
+            )
         if label in self._fallback_rows:
             return self._draw_fallback(label, n_samples, np.random.default_rng(seed))
         return self._generate(

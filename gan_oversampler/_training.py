@@ -25,7 +25,7 @@ bookkeeping after each; :func:`_finish` turns the statistics into histories.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -36,9 +36,11 @@ from ._history import TrainingHistory
 from ._losses import BatchRows, make_loss
 from ._networks import DTYPE, Discriminator, Generator
 from ._optim import FlatAdam
+from ._random import torch_generator
 from ._spans import Span
 from ._step_choice import choose_step
 from ._step_context import StepContext, TrainingStep
+from ._warnings import warn_caller
 
 __all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
 
@@ -208,6 +210,129 @@ class _Run:
     def total_steps(self) -> int:
         """Steps of the longest class."""
         return max(c.steps for c in self.classes)
+
+
+class TrainingFailedError(RuntimeError):
+    """A class's GAN diverged (non-finite losses or weights) even after a retry.
+
+    :meth:`GANOverSampler.fit_resample` retries a diverged class once with a
+    10 times smaller learning rate before raising this error, which names the
+    class and suggests safer settings.
+
+    Examples
+    --------
+    >>> from gan_oversampler import TrainingFailedError
+    >>> issubclass(TrainingFailedError, RuntimeError)
+    True
+    """
+
+
+#: A diverged class is trained again alone with its learning rate times this.
+RETRY_LEARNING_RATE_FACTOR = 0.1
+
+
+def diverged(net: torch.nn.Module, history: TrainingHistory) -> bool:
+    """Whether training produced non-finite weights or losses.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        A trained generator.
+    history : TrainingHistory
+        Its per-epoch record.
+
+    Returns
+    -------
+    bool
+        True if a weight or a recorded generator loss is not finite.
+    """
+    weights_ok = all(torch.isfinite(p).all() for p in net.parameters())
+    return not (weights_ok and np.isfinite(history.generator_loss).all())
+
+
+def train_with_retry(
+    class_rows: list[np.ndarray],
+    names: list[str],
+    spans: list[Span],
+    config: TrainingConfig,
+    *,
+    seed: int,
+    device: torch.device,
+    verbose: bool = False,
+) -> tuple[list[tuple[Generator, TrainingHistory]], torch.Generator]:
+    """Train classes together; retry each diverged class once, alone.
+
+    A class whose training diverged is trained again on its own, from a
+    fresh generator seeded ``seed + 1 + k`` (``k`` its position in the
+    group), with a learning rate :data:`RETRY_LEARNING_RATE_FACTOR` times
+    smaller; if that diverges too, :class:`TrainingFailedError` is raised.
+
+    Parameters
+    ----------
+    class_rows : list of ndarray of shape (n_rows_c, n_encoded), float32
+        Each class's encoded rows.
+    names : list of str
+        Each class's label as shown in messages.
+    spans : list of Span
+        Layout of the encoded row.
+    config : TrainingConfig
+        Sizes and optimisation settings.
+    seed : int
+        Seed of the group's random generator.
+    device : torch.device
+        Where to train.
+    verbose : bool
+        Show a progress bar with the current losses.
+
+    Returns
+    -------
+    results : list of (Generator, TrainingHistory)
+        Per class, in input order, as :func:`train_gans` returns them.
+    generator : torch.Generator
+        The group's random generator, to continue its stream with.
+
+    Raises
+    ------
+    TrainingFailedError
+        If a class diverged twice.
+    """
+    generator = torch_generator(seed, device)
+    plural = "es" if len(names) > 1 else ""
+    results = train_gans(
+        class_rows,
+        spans,
+        config,
+        device=device,
+        generator=generator,
+        description=f"GAN for class{plural} {', '.join(names)}",
+        verbose=verbose,
+    )
+    safer = replace(
+        config, learning_rate=config.learning_rate * RETRY_LEARNING_RATE_FACTOR
+    )
+    for k, name in enumerate(names):
+        if not diverged(*results[k]):
+            continue
+        warn_caller(
+            f"Training the GAN for class {name} diverged (non-finite "
+            "losses); retrying once with a 10x smaller learning rate.",
+            RuntimeWarning,
+        )
+        (results[k],) = train_gans(
+            [class_rows[k]],
+            spans,
+            safer,
+            device=device,
+            generator=torch_generator(seed + 1 + k, device),
+        )
+        if diverged(*results[k]):
+            raise TrainingFailedError(
+                f"Training the GAN for class {name} diverged twice "
+                "(non-finite losses or weights). Try a smaller learning_rate, "
+                "loss='wgan-gp', or, if you set another numeric_transformer, "
+                "the default ('quantile') for extreme values."
+            )
+    return results, generator
 
 
 def train_gans(

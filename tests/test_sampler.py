@@ -640,3 +640,30 @@ def test_early_stopping_never_stops_before_min_steps(monkeypatch, min_steps, sto
     history = sampler.history_[1]
     assert history.n_steps == stop
     assert len(history) == history.stopped_epoch == stop // 2
+
+
+def _fitted_pair(fast):
+    X, y = make_classification(n_samples=80, weights=[0.75], random_state=0)
+    pair = [GANOverSampler(random_state=0, **fast) for _ in range(2)]
+    for sampler in pair:
+        sampler.fit_resample(X, y)
+    return pair
+
+
+def test_sample_with_a_random_state_is_repeatable_and_leaves_the_stream(fast):
+    first, second = _fitted_pair(fast)
+    a = first.sample(4, 1, random_state=7)
+    b = first.sample(4, 1, random_state=np.random.RandomState(7))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, first.sample(4, 1, random_state=8))
+    # The calls above did not advance the sampler's own stream.
+    np.testing.assert_array_equal(first.sample(4, 1), second.sample(4, 1))
+    # Without a random_state, successive calls draw new rows.
+    assert not np.array_equal(first.sample(4, 1), first.sample(4, 1))
+
+
+@pytest.mark.parametrize("bad", [np.random.default_rng(0), "seed", 1.5, True])
+def test_sample_rejects_other_random_states(fast, bad):
+    sampler, _ = _fitted_pair(fast)
+    with pytest.raises(TypeError, match="random_state must be None, an int"):
+        sampler.sample(2, 1, random_state=bad)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
-import gan_oversampler._sampler as sampler_module
+import gan_oversampler._training as training_module
 from gan_oversampler import GANOverSampler, TrainingFailedError
 from gan_oversampler._training import train_gans
 
@@ -32,7 +32,7 @@ def data():
 
 def test_divergence_is_retried_with_a_smaller_learning_rate(monkeypatch, data, fast):
     calls: list[float] = []
-    monkeypatch.setattr(sampler_module, "train_gans", _diverging(1, calls))
+    monkeypatch.setattr(training_module, "train_gans", _diverging(1, calls))
     sampler = GANOverSampler(random_state=0, **fast)
     with pytest.warns(RuntimeWarning, match=r"class 1 diverged.*retrying once"):
         X_res, _ = sampler.fit_resample(*data)
@@ -43,7 +43,7 @@ def test_divergence_is_retried_with_a_smaller_learning_rate(monkeypatch, data, f
 
 def test_divergence_twice_raises_naming_the_class(monkeypatch, data, fast):
     calls: list[float] = []
-    monkeypatch.setattr(sampler_module, "train_gans", _diverging(2, calls))
+    monkeypatch.setattr(training_module, "train_gans", _diverging(2, calls))
     with (
         pytest.warns(RuntimeWarning),
         pytest.raises(TrainingFailedError, match=r"class 1 diverged twice"),
