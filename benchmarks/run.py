@@ -506,6 +506,49 @@ class GANNeighbourFilter:
         )
 
 
+class GANEnsemble:
+    """``size`` GANOverSamplers with different seeds, each making a share.
+
+    An experiment for issue 15 ("ensembles of generators"), not a library
+    feature: member ``i`` is fitted with ``random_state + i`` and the
+    synthetic rows of each class are the first ``n // size`` (plus one for
+    the first ``n % size`` members) rows of each member, so the counts stay
+    exactly those of one GAN.
+    """
+
+    def __init__(self, size: int, random_state: int, params):
+        self.size = size
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        from gan_oversampler import GANOverSampler
+
+        n_orig = len(y)
+        members = []
+        for i in range(self.size):
+            gan = GANOverSampler(random_state=self.random_state + i, **self.params)
+            X_res, y_res = gan.fit_resample(X, y)
+            members.append((X_res.iloc[n_orig:], np.asarray(y_res)[n_orig:]))
+        parts_X, parts_y = [X.reset_index(drop=True)], [y.reset_index(drop=True)]
+        new_y = members[0][1]
+        for label in pd.unique(new_y):
+            n_new = int((new_y == label).sum())
+            for i, (rows, labels) in enumerate(members):
+                share = n_new // self.size + (i < n_new % self.size)
+                parts_X.append(rows[labels == label].iloc[:share])
+                parts_y.append(pd.Series([label] * share, name=y.name))
+        self.n_original_ = n_orig
+        return (
+            pd.concat(parts_X, ignore_index=True),
+            pd.concat(parts_y, ignore_index=True).astype(y.dtype),
+        )
+
+
+def _gan_ensemble(ds, n_minority, args):
+    return GANEnsemble(3, args.seed, args.gan_params)
+
+
 def _gan_filter(ds, n_minority, args):
     return GANNeighbourFilter(ds, 3, 5, args.seed, args.gan_params)
 
@@ -528,6 +571,7 @@ METHODS: dict[str, Method] = {
     "gan": Method("GAN", _gan),
     "gan_tt": Method("GAN+TT", None, synthetic=False, source="gan", tuned=True),
     "gan_knn": Method("GAN+kNN filter", _gan_filter),
+    "gan_ens": Method("GAN ensemble of 3", _gan_ensemble),
 }
 """Methods by command-line name, in the order results are reported.
 
@@ -541,7 +585,7 @@ the fold to the tuned classifier.
 """
 
 
-EXPERIMENTS = ("gan_knn",)
+EXPERIMENTS = ("gan_knn", "gan_ens")
 """Methods that run only when named (ideas measured for issue 15)."""
 
 
