@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._validation import _is_categorical_dtype
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -288,16 +290,6 @@ def _as_frame(data: object, name: str) -> pd.DataFrame:
     return pd.DataFrame(array)
 
 
-def _is_categorical(column: pd.Series) -> bool:
-    dtype = column.dtype
-    return (
-        isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_object_dtype(dtype)
-        or pd.api.types.is_string_dtype(dtype)
-    )
-
-
 def _categories(real: pd.Series, synthetic: pd.Series) -> list[object]:
     """Categories to show: declared order for categoricals, else by frequency."""
     if isinstance(real.dtype, pd.CategoricalDtype):
@@ -478,7 +470,7 @@ def plot_real_vs_synthetic(
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ValueError(f"Column(s) {missing} not found in {name}.")
-    categorical = {c for c in columns if _is_categorical(real_frame[c])}
+    categorical = {c for c in columns if _is_categorical_dtype(real_frame[c].dtype)}
     if isinstance(categorical_features, str):
         if categorical_features != "auto":
             raise ValueError(
