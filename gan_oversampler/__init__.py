@@ -4,12 +4,14 @@ The package's main object is :class:`GANOverSampler`, an imbalanced-learn
 oversampler that trains one small GAN per class that needs new rows.
 """
 
+from ._errors import AdvisedInputError
 from ._history import TrainingHistory
 from ._sampler import GANOverSampler, SmallClassWarning, TrainingFailedError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdvisedInputError",
     "GANOverSampler",
     "SmallClassWarning",
     "TrainingFailedError",

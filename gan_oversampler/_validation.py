@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ._errors import AdvisedTypeError, AdvisedValueError
+
 __all__ = ["ColumnSpec", "TableSchema", "inspect_table", "restore_table"]
 
 
@@ -290,13 +292,16 @@ def _reject_temporal_objects(
             if not kinds:  # no values at all
                 continue
             numbers = " or ".join(n for _, k, n in _TEMPORAL if k in kinds)
-            raise TypeError(
+            raise AdvisedTypeError(
                 f"Column {name!r} holds {' and '.join(kinds)} (object dtype: "
                 f"{', '.join(sorted(types))}), which GANOverSampler cannot "
                 "generate. Convert it to a number before resampling (for example "
-                f"{numbers}) and convert it back afterwards, or drop the column. "
+                f"{numbers}) and convert it back afterwards, or drop the column.",
                 "To use each distinct value as a category instead, list the "
-                "column in categorical_features."
+                "column in categorical_features.",
+                parameter="categorical_features",
+                remedy="as_category",
+                column=name,
             )
 
 
@@ -310,11 +315,13 @@ def _check_missing(frame: pd.DataFrame, kinds: list[str], missing: str) -> None:
             if np.isinf(values).any():
                 inf_columns.append(name)
     if nan_columns and missing == "error":
-        raise ValueError(
-            f"X contains missing values (NaN/None) in column(s) {nan_columns}. "
+        raise AdvisedValueError(
+            f"X contains missing values (NaN/None) in column(s) {nan_columns}.",
             "Set missing='model' to learn and generate them at each class's rate, "
             "or impute them first (for example with sklearn.impute.SimpleImputer "
-            "in a pipeline), or drop those rows."
+            "in a pipeline), or drop those rows.",
+            parameter="missing",
+            remedy="model",
         )
     if inf_columns:
         raise ValueError(
@@ -405,10 +412,13 @@ def inspect_table(
             pd.api.types.is_object_dtype(column.dtype)
             and _object_column_is_numeric(column.dropna().to_numpy())
         ):
-            raise ValueError(
+            raise AdvisedValueError(
                 f"Column {name!r} (dtype {column.dtype}) is not numeric and is not "
-                "declared categorical. List it in categorical_features, or use "
-                "categorical_features='auto'."
+                "declared categorical.",
+                "List it in categorical_features, or use categorical_features='auto'.",
+                parameter="categorical_features",
+                remedy="declare",
+                column=name,
             )
         integer = pd.api.types.is_integer_dtype(
             column.dtype

@@ -22,12 +22,11 @@ import warnings
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    pass
+from ._errors import AdvisedInputError
 
 __all__ = ["main"]
 
@@ -142,8 +141,8 @@ def _status(message: str, *, quiet: bool = False) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _one_line(exc: BaseException) -> str:
-    """An exception's message collapsed onto one line."""
+def _one_line(exc: object) -> str:
+    """An exception's (or any text's) message collapsed onto one line."""
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
 
@@ -242,29 +241,31 @@ def _format_counts(y: pd.Series) -> str:
     return ", ".join(f"{label}={count}" for label, count in _class_counts(y).items())
 
 
-#: Advice in the library's messages that names Python parameters, and the same
-#: advice in command-line terms.
-_CLI_TERMS = (
-    (
-        "List it in categorical_features, or use categorical_features='auto'.",
+#: The library's fixes (``AdvisedInputError.parameter`` and ``.remedy``) in
+#: command-line terms; every pair in ``_errors.REMEDIES`` has one.
+_CLI_ADVICE = {
+    ("missing", "model"): (
+        "Pass --missing model to learn and generate them at each class's rate, "
+        "or impute them first, or drop those rows."
+    ),
+    ("categorical_features", "declare"): (
         "Add it to --categorical, or leave --categorical out to detect "
-        "categorical columns from their type.",
+        "categorical columns from their type."
     ),
-    (
-        "To use each distinct value as a category instead, list the column in "
-        "categorical_features.",
+    ("categorical_features", "as_category"): (
         "To use each distinct value as a category instead, add the column to "
-        "--categorical.",
+        "--categorical."
     ),
-    ("Set missing='model' to", "Pass --missing model to"),
-)
+}
 
 
-def _in_cli_terms(message: str) -> str:
-    """A library error message with its advice in command-line terms."""
-    for python, cli in _CLI_TERMS:
-        message = message.replace(python, cli)
-    return message
+def _in_cli_terms(exc: Exception) -> str:
+    """A library input error on one line, its fix said in command-line terms."""
+    if isinstance(exc, AdvisedInputError):
+        advice = _CLI_ADVICE.get((exc.parameter, exc.remedy))
+        if advice is not None:
+            return _one_line(f"{exc.problem} {advice}")
+    return _one_line(exc)
 
 
 # --------------------------------------------------------------------------- #
@@ -349,7 +350,7 @@ def _run_balance(args: argparse.Namespace) -> int:
         try:
             X_res, y_res = sampler.fit_resample(X, y)
         except (ValueError, TypeError) as exc:
-            raise CLIError(_in_cli_terms(_one_line(exc))) from None
+            raise CLIError(_in_cli_terms(exc)) from None
         except TrainingFailedError as exc:
             raise CLIError(_one_line(exc), status=1) from None
         finally:
