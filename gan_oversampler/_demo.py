@@ -16,6 +16,8 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from ._column_kinds import is_categorical_dtype
+
 __all__ = ["run_demo"]
 
 DEMO_SAMPLES = 1000
@@ -91,11 +93,7 @@ def single_threaded() -> Iterator[None]:
 
 
 def _column_kinds(X: pd.DataFrame) -> tuple[list[str], list[str]]:
-    numeric = [
-        c
-        for c, d in X.dtypes.items()
-        if pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d)
-    ]
+    numeric = [c for c, d in X.dtypes.items() if not is_categorical_dtype(d)]
     return numeric, [c for c in X.columns if c not in numeric]
 
 

@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 from joblib import parallel_config
 from scipy import sparse
-from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import (
     MinMaxScaler,
@@ -42,7 +41,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from ._random import unset_random_states
+from ._random import seeded_clone
 from ._spans import Span
 from ._validation import TableSchema
 from ._warnings import warn_caller
@@ -125,21 +124,6 @@ def _exact_integers(values: np.ndarray, low: int, high: int) -> np.ndarray:
     return exact if high > np.iinfo(np.int64).max else exact.view(np.int64)
 
 
-def _seeded_clone(estimator: object, seed: int) -> object:
-    """A clone of ``estimator`` whose unset ``random_state`` parameters are ``seed``.
-
-    Every ``random_state`` parameter left at ``None``, nested ones included
-    (``"...__random_state"`` in ``get_params(deep=True)``), is set to ``seed``,
-    so that the estimator neither draws from nor advances NumPy's global random
-    state. Values the caller set are left alone.
-    """
-    estimator = clone(estimator)
-    unset = unset_random_states(estimator)
-    if unset:
-        estimator.set_params(**dict.fromkeys(unset, seed))
-    return estimator
-
-
 def _sequential():
     """Run the transformers in-process, whatever joblib backend is active.
 
@@ -218,7 +202,7 @@ class TabularEncoder:
             transformer = DEFAULT_NUMERIC_TRANSFORMER
         if isinstance(transformer, str):
             return _NUMERIC_ALIASES[transformer](n_rows, self.random_state)
-        return _seeded_clone(transformer, self.random_state)
+        return seeded_clone(transformer, self.random_state)
 
     def _categorical(self) -> object:
         if self.categorical_encoder is None:
@@ -227,7 +211,7 @@ class TabularEncoder:
                 sparse_output=False,
                 max_categories=DEFAULT_MAX_CATEGORIES,
             )
-        return _seeded_clone(self.categorical_encoder, self.random_state)
+        return seeded_clone(self.categorical_encoder, self.random_state)
 
     def fit(self, frame: pd.DataFrame) -> TabularEncoder:
         """Fit the column transformer on the internal frame.

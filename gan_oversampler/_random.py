@@ -7,13 +7,18 @@ or :mod:`random` state.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 import torch
+from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 __all__ = [
     "draw_seed",
+    "local_generator",
     "local_random_state",
+    "seeded_clone",
     "torch_generator",
     "unset_random_states",
 ]
@@ -56,6 +61,86 @@ def draw_seed(random_state: np.random.RandomState) -> int:
         A seed in ``[0, 2**31 - 1)``.
     """
     return int(random_state.randint(_MAX_SEED))
+
+
+def local_generator(random_state: object) -> np.random.Generator:
+    """A :class:`numpy.random.Generator` from a ``random_state`` argument.
+
+    The helpers outside the estimator (metrics, data sets) take this.
+
+    Parameters
+    ----------
+    random_state : None, int, numpy.random.Generator, numpy.random.SeedSequence \
+or numpy.random.RandomState
+        ``None`` seeds from the operating system's entropy; a non-negative int
+        or a ``SeedSequence`` seeds a new generator; a ``Generator`` is used as
+        it is (and advances); from a ``RandomState`` one seed is drawn (so it
+        advances by one draw), the scikit-learn convention. NumPy's global
+        random state is never used.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    ValueError
+        For a negative integer.
+    TypeError
+        For any other type (bools and floats included).
+    """
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(draw_seed(random_state))
+    if random_state is None or isinstance(
+        random_state, np.random.Generator | np.random.SeedSequence
+    ):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(
+                f"random_state must be a non-negative integer; got {random_state}."
+            )
+        return np.random.default_rng(int(random_state))
+    raise TypeError(
+        "random_state must be None, a non-negative int, a numpy.random.Generator "
+        f"or a numpy.random.RandomState; got {type(random_state).__name__} "
+        f"{random_state!r}."
+    )
+
+
+def seeded_clone(
+    estimator: object, seed: int | np.random.Generator, *, safe: bool = True
+) -> object:
+    """A clone of ``estimator`` whose unset ``random_state`` parameters are seeded.
+
+    Every ``random_state`` parameter left at ``None``, nested ones included
+    (see :func:`unset_random_states`), is set to one seed, so that the clone
+    neither draws from nor advances NumPy's global random state. Values the
+    caller set are left alone.
+
+    Parameters
+    ----------
+    estimator : object
+        The estimator to clone (:func:`sklearn.base.clone`).
+    seed : int or numpy.random.Generator
+        The seed, or a generator that one seed is drawn from, only when some
+        ``random_state`` is unset.
+    safe : bool, default=True
+        Passed to :func:`sklearn.base.clone`: ``False`` deep-copies objects
+        that are not estimators instead of refusing them.
+
+    Returns
+    -------
+    object
+        The unfitted clone.
+    """
+    estimator = clone(estimator, safe=safe)
+    unset = unset_random_states(estimator)
+    if unset:
+        if isinstance(seed, np.random.Generator):
+            seed = int(seed.integers(_MAX_SEED))
+        estimator.set_params(**dict.fromkeys(unset, seed))
+    return estimator
 
 
 def torch_generator(seed: int, device: torch.device) -> torch.Generator:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ._column_kinds import is_categorical_dtype, is_numeric_dtype
 from ._errors import AdvisedTypeError, AdvisedValueError
 
 __all__ = ["ColumnSpec", "TableSchema", "inspect_table", "restore_table"]
@@ -85,15 +86,6 @@ class TableSchema:
     def internal_names(self) -> list[str]:
         """Positional column names of the internal frame."""
         return [f"c{i}" for i in range(len(self.columns))]
-
-
-def _is_categorical_dtype(dtype: object) -> bool:
-    return (
-        isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_object_dtype(dtype)
-        or pd.api.types.is_string_dtype(dtype)
-    )
 
 
 def _is_number(value: object) -> bool:
@@ -180,7 +172,7 @@ def _resolve_categorical(
             if pd.api.types.is_object_dtype(dtype) and not from_dataframe:
                 mask[i] = not _object_column_is_numeric(column.dropna().to_numpy())
             else:
-                mask[i] = _is_categorical_dtype(dtype)
+                mask[i] = is_categorical_dtype(dtype)
         return mask
     if categorical_features is None:
         return np.zeros(n_features, dtype=bool)
@@ -408,7 +400,7 @@ def inspect_table(
         if mask[i]:
             columns.append(ColumnSpec(name, "categorical", column.dtype))
             continue
-        if not pd.api.types.is_numeric_dtype(column.dtype) and not (
+        if not is_numeric_dtype(column.dtype) and not (
             pd.api.types.is_object_dtype(column.dtype)
             and _object_column_is_numeric(column.dropna().to_numpy())
         ):

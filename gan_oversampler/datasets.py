@@ -8,6 +8,8 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from ._random import local_generator
+
 __all__ = ["make_teachers"]
 
 SUBJECTS = (
@@ -59,28 +61,6 @@ def _check_args(n_samples: object, male_fraction: object) -> int:
     n_male = round(int(n_samples) * float(male_fraction))
     # Both classes always exist, however extreme the fraction.
     return min(max(n_male, 1), int(n_samples) - 1)
-
-
-def _make_rng(random_state: object) -> np.random.Generator:
-    """Build a local generator; never touches NumPy's global random state."""
-    if isinstance(random_state, np.random.RandomState):
-        # Draw a seed from the caller's own RandomState (scikit-learn convention).
-        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    if random_state is None or isinstance(
-        random_state, (np.random.Generator, np.random.SeedSequence)
-    ):
-        return np.random.default_rng(random_state)
-    if isinstance(random_state, Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(
-                f"random_state must be a non-negative integer; got {random_state}."
-            )
-        return np.random.default_rng(int(random_state))
-    raise TypeError(
-        "random_state must be None, a non-negative int, a numpy.random.Generator "
-        f"or a numpy.random.RandomState; got {type(random_state).__name__} "
-        f"{random_state!r}."
-    )
 
 
 def make_teachers(
@@ -200,7 +180,7 @@ None, default=None
     """
     n_male = _check_args(n_samples, male_fraction)
     n = int(n_samples)
-    rng = _make_rng(random_state)
+    rng = local_generator(random_state)
 
     male = np.zeros(n, dtype=bool)
     male[:n_male] = True

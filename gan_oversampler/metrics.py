@@ -40,7 +40,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from ._random import unset_random_states
+from ._column_kinds import is_categorical_dtype
+from ._random import local_generator, seeded_clone
 from ._warnings import warn_caller
 
 __all__ = [
@@ -106,12 +107,6 @@ def _check_pair(real: Any, synthetic: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return real_df.reset_index(drop=True), synth_df.reset_index(drop=True)
 
 
-def _is_categorical_dtype(series: pd.Series) -> bool:
-    return not pd.api.types.is_numeric_dtype(series.dtype) or (
-        pd.api.types.is_bool_dtype(series.dtype)
-    )
-
-
 def _resolve_categorical(frame: pd.DataFrame, categorical_features: Any) -> list[Any]:
     """Column names of the categorical columns, in column order.
 
@@ -128,7 +123,7 @@ def _resolve_categorical(frame: pd.DataFrame, categorical_features: Any) -> list
                 "categorical_features must be 'auto', None, column names, integer "
                 f"indices or a boolean mask; got {categorical_features!r}"
             )
-        return [c for c in columns if _is_categorical_dtype(frame[c])]
+        return [c for c in columns if is_categorical_dtype(frame[c].dtype)]
     try:
         spec = list(categorical_features)
     except TypeError:
@@ -289,19 +284,6 @@ def _design(
     )
 
 
-def _rng(random_state: Any) -> np.random.Generator:
-    """A private Generator; ``None`` seeds from the OS, never the global RNG."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    if random_state is None or isinstance(random_state, numbers.Integral):
-        return np.random.default_rng(random_state)
-    raise ValueError(
-        f"random_state must be None, an int or a NumPy generator; got {random_state!r}"
-    )
-
-
 # ----------------------------------------------------------------------------
 # Marginals
 # ----------------------------------------------------------------------------
@@ -401,12 +383,12 @@ def marginal_fidelity(
         Synthetic rows with the same columns.
     categorical_features : "auto", None, or array-like, default="auto"
         Which columns are categorical: ``"auto"`` takes every column of
-        ``real`` whose dtype is not numeric (object, string, category) or is
-        bool; ``None`` means none; otherwise a boolean mask, a list of integer
-        positions or a list of column names.  As in ``GANOverSampler`` and
-        scikit-learn, a list of integers gives positions even when the columns
-        are labelled with integers (``[0]`` is the first column, whatever its
-        label); any other list gives column names.
+        ``real`` with an object, string, category or bool dtype, the rule
+        ``GANOverSampler`` follows; ``None`` means none; otherwise a boolean
+        mask, a list of integer positions or a list of column names. As in
+        ``GANOverSampler`` and scikit-learn, a list of integers gives positions
+        even when the columns are labelled with integers (``[0]`` is the first
+        column, whatever its label); any other list gives column names.
 
     Returns
     -------
@@ -605,7 +587,7 @@ def detectability_auc(
             "detectability_auc needs at least 2 real and 2 synthetic rows; got "
             f"{n_real} and {n_synth}"
         )
-    rng = _rng(random_state)
+    rng = local_generator(random_state)
     seed_cv, seed_model = (int(s) for s in rng.integers(np.iinfo(np.int32).max, size=2))
 
     X = pd.concat([real_df, synth_df], ignore_index=True)
@@ -786,22 +768,6 @@ def distance_to_closest_record(
 # ----------------------------------------------------------------------------
 
 
-def _seeded_clone(sampler: Any, rng: np.random.Generator) -> Any:
-    """An unfitted copy of ``sampler`` whose unset random states are seeded.
-
-    Every ``random_state`` parameter (nested ones too) that is ``None`` is set
-    to one seed drawn from ``rng``, so that refitting neither draws from
-    NumPy's global random state nor differs between calls with the same seed.
-    ``rng`` is only drawn from when there is such a parameter.
-    """
-    sampler = clone(sampler, safe=False)
-    unset = unset_random_states(sampler)
-    if unset:
-        seed = int(rng.integers(np.iinfo(np.int32).max))
-        sampler.set_params(**dict.fromkeys(unset, seed))
-    return sampler
-
-
 def _synthetic_from_refit(sampler: Any, X: Any, y: pd.Series) -> dict[Any, Any]:
     """Synthetic rows per class from the tail of ``fit_resample``'s output."""
     X_res, y_res = sampler.fit_resample(X, y)
@@ -899,14 +865,15 @@ def quality_report(
     ):
         raise ValueError(f"n_samples must be an int >= 2 or None, got {n_samples!r}")
     labels = [label for label, n in strategy.items() if n > 0]
-    rng = _rng(random_state)
+    rng = local_generator(random_state)
 
     refit: dict[Any, Any] | None = None
     if hasattr(sampler, "sample"):
         # Drawing advances the sampler's sequence of draws: use a copy.
         source = copy.deepcopy(sampler)
     else:
-        refit = _synthetic_from_refit(_seeded_clone(sampler, rng), X, pd.Series(y_arr))
+        unfitted = seeded_clone(sampler, rng, safe=False)
+        refit = _synthetic_from_refit(unfitted, X, pd.Series(y_arr))
 
     rows = []
     for label in labels:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._validation import _is_categorical_dtype
+from ._column_kinds import is_categorical_dtype
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -470,7 +470,7 @@ def plot_real_vs_synthetic(
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ValueError(f"Column(s) {missing} not found in {name}.")
-    categorical = {c for c in columns if _is_categorical_dtype(real_frame[c].dtype)}
+    categorical = {c for c in columns if is_categorical_dtype(real_frame[c].dtype)}
     if isinstance(categorical_features, str):
         if categorical_features != "auto":
             raise ValueError(

@@ -265,7 +265,7 @@ def test_errors_specific():
         detectability_auc(real, real.iloc[:1])
     with pytest.raises(ValueError, match="cv must be"):
         detectability_auc(real, real, cv=1)
-    with pytest.raises(ValueError, match="random_state"):
+    with pytest.raises(TypeError, match="random_state"):
         detectability_auc(real, real, random_state="seed")
 
 
