@@ -46,20 +46,23 @@ def local_random_state(random_state: object) -> np.random.RandomState:
     return check_random_state(random_state)
 
 
-def draw_seed(random_state: np.random.RandomState) -> int:
-    """Draw a fresh integer seed from a :class:`numpy.random.RandomState`.
+def draw_seed(random_state: np.random.RandomState | np.random.Generator) -> int:
+    """Draw a fresh integer seed from a local random state or generator.
 
     Parameters
     ----------
-    random_state : numpy.random.RandomState
+    random_state : numpy.random.RandomState or numpy.random.Generator
         The estimator's local random state (from
-        :func:`sklearn.utils.check_random_state`).
+        :func:`sklearn.utils.check_random_state`), or a helper's generator
+        (from :func:`local_generator`). It advances by one draw.
 
     Returns
     -------
     int
         A seed in ``[0, 2**31 - 1)``.
     """
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(_MAX_SEED))
     return int(random_state.randint(_MAX_SEED))
 
 
@@ -138,7 +141,7 @@ def seeded_clone(
     unset = unset_random_states(estimator)
     if unset:
         if isinstance(seed, np.random.Generator):
-            seed = int(seed.integers(_MAX_SEED))
+            seed = draw_seed(seed)
         estimator.set_params(**dict.fromkeys(unset, seed))
     return estimator
 

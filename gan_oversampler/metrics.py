@@ -25,6 +25,7 @@ None of the functions touches NumPy's or PyTorch's global random state.
 from __future__ import annotations
 
 import copy
+import inspect
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -41,7 +42,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from ._column_kinds import is_categorical_dtype
-from ._random import local_generator, seeded_clone
+from ._random import draw_seed, local_generator, seeded_clone
 from ._warnings import warn_caller
 
 __all__ = [
@@ -780,6 +781,15 @@ def _synthetic_from_refit(sampler: Any, X: Any, y: pd.Series) -> dict[Any, Any]:
     return {label: tail_X[tail_y == label] for label in np.unique(tail_y)}
 
 
+def _takes_random_state(method: Any) -> bool:
+    """Whether ``method`` accepts a ``random_state`` keyword argument."""
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    return "random_state" in parameters
+
+
 def quality_report(
     sampler: Any,
     X: Any,
@@ -796,10 +806,14 @@ def quality_report(
     :func:`detectability_auc`, :func:`marginal_fidelity` (mean over columns)
     and :func:`distance_to_closest_record`.
 
-    Synthetic rows come from ``sample(n, label)`` of a copy of the sampler
-    when it has a ``sample`` method (such as ``GANOverSampler``), so that the
-    report is the same each time and the caller's sampler draws the same rows
-    afterwards as without a report.  Otherwise a clone of the sampler is
+    Synthetic rows come from the sampler's ``sample(n, label)`` method when it
+    has one. If that method takes a ``random_state`` (as
+    :meth:`GANOverSampler.sample <gan_oversampler.GANOverSampler.sample>`
+    does), each class's rows are drawn with a seed from ``random_state``,
+    which leaves the sampler's own sequence of draws alone; otherwise they are
+    drawn from a copy of the sampler. Either way the report is the same each
+    time for a fixed ``random_state``, and the caller's sampler draws the same
+    rows afterwards as without a report.  Otherwise a clone of the sampler is
     refitted with ``fit_resample(X, y)`` and the rows after the first
     ``len(X)`` are used, which is where imbalanced-learn oversamplers put
     their new rows; ``n_samples`` is then ignored.  Each ``random_state``
@@ -868,8 +882,14 @@ def quality_report(
     rng = local_generator(random_state)
 
     refit: dict[Any, Any] | None = None
-    if hasattr(sampler, "sample"):
+    draw = getattr(sampler, "sample", None)
+    if draw is not None and _takes_random_state(draw):
+        # Seeded draws leave the sampler's own sequence of draws alone.
+        seeds = {label: draw_seed(rng) for label in labels}
+        source = sampler
+    elif draw is not None:
         # Drawing advances the sampler's sequence of draws: use a copy.
+        seeds = {}
         source = copy.deepcopy(sampler)
     else:
         unfitted = seeded_clone(sampler, rng, safe=False)
@@ -882,9 +902,11 @@ def quality_report(
         if refit is not None:
             synthetic = refit.get(label, np.empty((0, np.shape(real)[1])))
         else:
-            synthetic = source.sample(
-                int(n_samples if n_samples is not None else strategy[label]), label
-            )
+            n = int(n_samples if n_samples is not None else strategy[label])
+            if seeds:
+                synthetic = source.sample(n, label, random_state=seeds[label])
+            else:
+                synthetic = source.sample(n, label)
         n_synth = len(synthetic)
         row = {
             "class": label,

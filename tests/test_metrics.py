@@ -437,6 +437,37 @@ def test_quality_report_missing_model_sampler():
     assert 0.0 <= row["dcr_ratio"] < np.inf
 
 
+def test_quality_report_seeds_gan_draws_and_leaves_its_stream_alone(monkeypatch):
+    import copy
+    import pickle
+
+    from gan_oversampler import GANOverSampler
+
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"a": rng.normal(size=90), "b": rng.normal(size=90)})
+    y = np.r_[np.zeros(70, dtype=int), np.ones(20, dtype=int)]
+    sampler = GANOverSampler(epochs=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sampler.fit_resample(X, y)
+    twin = pickle.loads(pickle.dumps(sampler))
+
+    deepcopy = copy.deepcopy
+
+    def no_copy(obj, memo=None):
+        if isinstance(obj, GANOverSampler):
+            raise AssertionError("a sampler whose sample() takes a seed is copied")
+        return deepcopy(obj, memo)
+
+    monkeypatch.setattr(copy, "deepcopy", no_copy)
+    first = quality_report(sampler, X, y, random_state=3)
+    pd.testing.assert_frame_equal(first, quality_report(sampler, X, y, random_state=3))
+    # The reports drew with their own seeds: the sampler's next rows are the
+    # ones it would have drawn without them.
+    pd.testing.assert_frame_equal(sampler.sample(7, 1), twin.sample(7, 1))
+    assert first.loc[1, "n_synthetic"] == 50
+
+
 # ---------------------------------------------------- integer column labels
 
 
