@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._state import array, tensor
+
 __all__ = ["TrainingHistory"]
 
 _COLUMNS = (
@@ -116,3 +118,56 @@ class TrainingHistory:
         data = {"epoch": np.arange(1, len(self) + 1)}
         data.update({name: getattr(self, name) for name in _COLUMNS})
         return pd.DataFrame(data)
+
+    def state_dict(self) -> dict:
+        """The history as plain values and one tensor, for saving.
+
+        Returns
+        -------
+        dict
+            ``arrays`` (a tensor of shape ``(5, n_epochs)``, the per-epoch
+            arrays in the order of the parameters) and the scalar fields.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gan_oversampler import TrainingHistory
+        >>> history = TrainingHistory(*[np.zeros(3)] * 5, n_rows=8, batch_size=8)
+        >>> len(TrainingHistory.from_state(history.state_dict()))
+        3
+        """
+        return {
+            "arrays": tensor(np.stack([getattr(self, name) for name in _COLUMNS])),
+            "n_rows": self.n_rows,
+            "batch_size": self.batch_size,
+            "stopped_epoch": self.stopped_epoch,
+            "best_epoch": self.best_epoch,
+            "n_steps": self.n_steps,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> TrainingHistory:
+        """The history that :meth:`state_dict` described.
+
+        Parameters
+        ----------
+        state : dict
+            A :meth:`state_dict` (files of format 2 lack ``n_steps``: whole
+            epochs are then assumed).
+
+        Returns
+        -------
+        TrainingHistory
+        """
+        arrays = array(state["arrays"])
+        n_steps = state.get(
+            "n_steps", len(arrays[0]) * max(1, state["n_rows"] // state["batch_size"])
+        )
+        return cls(
+            *arrays,
+            n_rows=state["n_rows"],
+            batch_size=state["batch_size"],
+            stopped_epoch=state["stopped_epoch"],
+            best_epoch=state["best_epoch"],
+            n_steps=n_steps,
+        )

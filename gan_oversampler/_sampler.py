@@ -25,6 +25,7 @@ from ._encoding import TabularEncoder
 from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, local_random_state, torch_generator
+from ._sampler_state import SamplerState
 from ._training import (
     TrainingConfig,
     TrainingFailedError,
@@ -117,7 +118,7 @@ _RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     random_state=_RANDOM_STATE_DOC,
 )
-class GANOverSampler(BaseOverSampler):
+class GANOverSampler(SamplerState, BaseOverSampler):
     """Oversample minority classes with one generative adversarial network each.
 
     For every class that ``sampling_strategy`` asks rows for, a small MLP

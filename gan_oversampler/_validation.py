@@ -27,6 +27,7 @@ from scipy import sparse
 
 from ._column_kinds import is_categorical_dtype, is_numeric_dtype
 from ._errors import AdvisedTypeError, AdvisedValueError
+from ._state import dtype_from_state, dtype_state, primitive
 
 __all__ = ["ColumnSpec", "TableSchema", "inspect_table", "restore_table"]
 
@@ -86,6 +87,57 @@ class TableSchema:
     def internal_names(self) -> list[str]:
         """Positional column names of the internal frame."""
         return [f"c{i}" for i in range(len(self.columns))]
+
+    def state_dict(self) -> dict:
+        """The schema as plain values (see :mod:`gan_oversampler._state`).
+
+        Returns
+        -------
+        dict
+            ``container``, ``array_dtype`` and one entry per column.
+
+        Raises
+        ------
+        TypeError
+            If a column name is not a str, int, float, bool or None.
+        """
+        return {
+            "container": self.container,
+            "array_dtype": None if self.array_dtype is None else str(self.array_dtype),
+            "columns": [
+                {
+                    "name": primitive(c.name, "column name"),
+                    "kind": c.kind,
+                    "dtype": dtype_state(c.dtype),
+                    "integer": c.integer,
+                }
+                for c in self.columns
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> TableSchema:
+        """The schema that :meth:`state_dict` described.
+
+        Parameters
+        ----------
+        state : dict
+            A :meth:`state_dict`.
+
+        Returns
+        -------
+        TableSchema
+        """
+        columns = tuple(
+            ColumnSpec(c["name"], c["kind"], dtype_from_state(c["dtype"]), c["integer"])
+            for c in state["columns"]
+        )
+        array_dtype = state["array_dtype"]
+        return cls(
+            columns,
+            state["container"],
+            None if array_dtype is None else np.dtype(array_dtype),
+        )
 
 
 def _is_number(value: object) -> bool:

@@ -105,8 +105,8 @@ def test_numeric_columns_are_scaled_per_class(numeric_transformer):
     restored = restore_table(schema, encoder.decode(encoded, profile, rng))
     assert restored["age"].tolist() == X["age"][corner].tolist()
     assert (
-        profile.numeric_transformer
-        is not encoder.fit_class(frame)[0].numeric_transformer
+        profile.numeric.numeric_transformer
+        is not encoder.fit_class(frame)[0].numeric.numeric_transformer
     )
 
 
@@ -207,7 +207,7 @@ def test_user_transformer_randomness_follows_random_state(numeric_transformer):
             **FAST,
         )
         fits.append(sampler.fit_resample(X, y)[0])
-        fitted = sampler._profiles[1].numeric_transformer
+        fitted = sampler._profiles[1].numeric.numeric_transformer
         params = fitted.get_params(deep=True)
         seeds.append({k: v for k, v in params.items() if k.endswith("random_state")})
         quantile = fitted[-1] if hasattr(fitted, "steps") else fitted
@@ -237,7 +237,7 @@ def test_user_transformer_seeds_only_unset_random_states():
     )
     encoder = TabularEncoder(schema, numeric_transformer=nested, random_state=7)
     profile, _ = encoder.fit(frame).fit_class(frame)
-    params = profile.numeric_transformer.get_params(deep=True)
+    params = profile.numeric.numeric_transformer.get_params(deep=True)
     assert params["quantiletransformer-1__random_state"] == 7
     assert params["quantiletransformer-2__random_state"] == 3
 

@@ -80,9 +80,9 @@ def test_mixed_dataframe_round_trip(mixed, fast):
     values = np.array(
         [[age, rare["salary"].median(), rare["ratio"].median()] for age in (30.7, 30.3)]
     )
-    scaled = profile.numeric_transformer.transform(values)
+    scaled = profile.numeric.numeric_transformer.transform(values)
     encoded = np.zeros((2, encoder.n_features_out_))
-    encoded[:, :3] = (scaled - profile.center) / profile.scale
+    encoded[:, :3] = (scaled - profile.numeric.center) / profile.numeric.scale
     ages = encoder.decode(encoded, profile, np.random.default_rng(0))[0]
     assert list(ages) == [31, 30]
     assert X_res["subject"].cat.categories.tolist() == ["math", "art", "pe", "unused"]
