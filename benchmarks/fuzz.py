@@ -88,9 +88,14 @@ DOCUMENTED = [
 
 
 def classify(exc: BaseException) -> str | None:
-    """The documented key of an exception, or None."""
+    """The documented key of an exception, or None.
+
+    An exception matches a documented type when it is one or a subclass of one
+    (an ``AdvisedValueError`` is a ``ValueError``).
+    """
+    names = {cls.__name__ for cls in type(exc).__mro__}
     for key, type_name, pattern in DOCUMENTED:
-        if type(exc).__name__ == type_name and re.match(pattern, str(exc)):
+        if type_name in names and re.match(pattern, str(exc)):
             return key
     return None
 

@@ -17,38 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import torch
 from scipy import sparse
-from sklearn.preprocessing import MinMaxScaler, QuantileTransformer, StandardScaler
 
-from ._random import seeded_clone
+from ._numeric_transformers import (
+    make_transformer,
+    transformer_from_state,
+    transformer_state,
+)
 from ._sequential import sequential
-from ._state import array, primitive, tensor
+from ._state import array, tensor
 from ._validation import TableSchema
 from ._warnings import warn_caller
 
-__all__ = [
-    "DEFAULT_NUMERIC_TRANSFORMER",
-    "NumericCodec",
-    "NumericProfile",
-    "floats",
-]
+__all__ = ["NumericCodec", "NumericProfile", "floats"]
 
-_NUMERIC_ALIASES = {
-    "minmax": lambda n_rows, seed: MinMaxScaler(feature_range=(-1.0, 1.0)),
-    "standard": lambda n_rows, seed: StandardScaler(),
-    "quantile": lambda n_rows, seed: QuantileTransformer(
-        n_quantiles=max(2, min(1000, n_rows)), random_state=seed
-    ),
-}
-#: Chosen by the benchmark sweep (benchmarks/SWEEP.md): +0.011 balanced accuracy
-#: and +0.023 G-mean over min-max scaling, and less detectable synthetic rows.
-DEFAULT_NUMERIC_TRANSFORMER = "quantile"
-#: The fitted transformers a save file can restore without pickle.
-_RESTORABLE = {
-    cls.__name__: cls for cls in (MinMaxScaler, StandardScaler, QuantileTransformer)
-}
-_PRIMITIVES = (str, int, float, bool, type(None))
 _LARGEST_OFFSET = float(np.nextafter(2.0**64, 0))
 _INT64 = np.iinfo(np.int64)
 _UINT64 = np.iinfo(np.uint64)
@@ -97,72 +79,6 @@ def _exact_integers(values: np.ndarray, low: int, high: int) -> np.ndarray:
     offset = np.minimum(offset.astype(np.uint64), np.uint64(span))
     exact = np.uint64(low % 2**64) + offset
     return exact if high > np.iinfo(np.int64).max else exact.view(np.int64)
-
-
-# ------------------------------------------------------- fitted transformers
-def transformer_state(transformer: object) -> dict:
-    """A fitted built-in numeric transformer as plain values and tensors.
-
-    Parameters
-    ----------
-    transformer : MinMaxScaler, StandardScaler or QuantileTransformer
-        A fitted transformer of exactly one of these classes.
-
-    Returns
-    -------
-    dict
-        ``class``, ``params`` and the ``fitted`` attributes.
-
-    Raises
-    ------
-    TypeError
-        For any other transformer: it cannot be restored without pickle.
-    """
-    name = type(transformer).__name__
-    if _RESTORABLE.get(name) is not type(transformer):
-        raise TypeError(
-            f"Cannot save a sampler whose numeric_transformer is {name}: only "
-            "MinMaxScaler, StandardScaler and QuantileTransformer (or the strings "
-            "'minmax', 'standard', 'quantile') can be restored without pickle. Use "
-            "pickle or joblib, and load only from trusted sources."
-        )
-    fitted = {}
-    for key, value in vars(transformer).items():
-        if not key.endswith("_") or key.startswith("_"):
-            continue
-        if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
-            fitted[key] = tensor(value)
-        elif isinstance(value, _PRIMITIVES) or isinstance(value, np.generic):
-            fitted[key] = primitive(value, "transformer attribute")
-    params = {
-        k: primitive(v, "transformer parameter")
-        for k, v in transformer.get_params().items()
-        if isinstance(v, (*_PRIMITIVES, np.generic, tuple)) and not isinstance(v, tuple)
-    }
-    if isinstance(transformer, MinMaxScaler):
-        params["feature_range"] = list(transformer.feature_range)
-    return {"class": name, "params": params, "fitted": fitted}
-
-
-def transformer_from_state(state: dict) -> object:
-    """The fitted transformer that :func:`transformer_state` described.
-
-    Parameters
-    ----------
-    state : dict
-        A :func:`transformer_state`.
-
-    Returns
-    -------
-    MinMaxScaler, StandardScaler or QuantileTransformer
-    """
-    params = dict(state["params"])
-    if "feature_range" in params:
-        params["feature_range"] = tuple(params["feature_range"])
-    transformer = _RESTORABLE[state["class"]](**params)
-    for key, value in state["fitted"].items():
-        setattr(transformer, key, array(value) if torch.is_tensor(value) else value)
-    return transformer
 
 
 # ------------------------------------------------------------------ profile
@@ -330,12 +246,7 @@ class NumericCodec:
 
     # ---------------------------------------------------------- per class
     def _transformer(self, n_rows: int) -> object:
-        transformer = self.numeric_transformer
-        if transformer is None:
-            transformer = DEFAULT_NUMERIC_TRANSFORMER
-        if isinstance(transformer, str):
-            return _NUMERIC_ALIASES[transformer](n_rows, self.random_state)
-        return seeded_clone(transformer, self.random_state)
+        return make_transformer(self.numeric_transformer, n_rows, self.random_state)
 
     def _transformer_name(self, transformer: object) -> str:
         """How messages name the numeric transformer."""
