@@ -12,7 +12,7 @@ from sklearn.tree import DecisionTreeClassifier
 from gan_oversampler._column_kinds import is_categorical_dtype
 from gan_oversampler._random import local_generator, seeded_clone
 from gan_oversampler._validation import inspect_table
-from gan_oversampler.metrics import _resolve_categorical
+from gan_oversampler.metrics._inputs import _resolve_categorical
 
 
 def _frame() -> pd.DataFrame:
