@@ -43,11 +43,8 @@ if str(HERE.parent) not in sys.path:  # gan_oversampler from a checkout
 from gan_oversampler import GANOverSampler, _training  # noqa: E402
 from gan_oversampler._networks import Generator  # noqa: E402
 from gan_oversampler._spans import Span  # noqa: E402
-from gan_oversampler._training import (  # noqa: E402
-    TrainingConfig,
-    marginal_distance,
-    train_gans,
-)
+from gan_oversampler._training import marginal_distance, train_gans  # noqa: E402
+from gan_oversampler._training_plan import TrainingConfig  # noqa: E402
 
 CPU = torch.device("cpu")
 

@@ -26,13 +26,8 @@ from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, local_random_state, torch_generator
 from ._sampler_state import SamplerState
-from ._training import (
-    TrainingConfig,
-    TrainingFailedError,
-    generate,
-    planned_steps,
-    train_with_retry,
-)
+from ._training import TrainingFailedError, generate, train_with_retry
+from ._training_plan import TrainingConfig, planned_steps
 from ._validation import TableSchema, inspect_table, restore_table
 from ._warnings import warn_caller
 

@@ -14,17 +14,13 @@ Tests and benchmarks name a kind to compare them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import torch
 
 from ._autograd_step import AutogradStep
 from ._cuda_graph_step import CUDAGraphStep, cuda_graphs_available
 from ._manual_step import ManualBCEStep
 from ._step_context import TrainingStep
-
-if TYPE_CHECKING:  # the training loop imports this module
-    from ._training import TrainingConfig
+from ._training_plan import TrainingConfig
 
 __all__ = ["STEP_KINDS", "choose_step"]
 

@@ -40,13 +40,12 @@ from ._random import torch_generator
 from ._spans import Span
 from ._step_choice import choose_step
 from ._step_context import StepContext, TrainingStep
+from ._training_plan import TrainingConfig, plan
 from ._warnings import warn_caller
 
-__all__ = ["TrainingConfig", "auto_epochs", "generate", "train_gans"]
+__all__ = ["TrainingFailedError", "generate", "train_gans", "train_with_retry"]
 
 _ADAM_BETAS = (0.5, 0.999)
-#: Optimiser steps that ``epochs="auto"`` aims for.
-AUTO_STEPS = 2000
 #: Early stopping: evaluate every this many steps, and at a class's last step ...
 EVAL_EVERY_STEPS = 100
 #: ... on up to this many real rows and as many generated ones ...
@@ -60,44 +59,6 @@ _MIN_IMPROVEMENT = 0.01
 #: ... but never before this many steps.
 MIN_STEPS = 400
 _GENERATION_CHUNK = 65536
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """Resolved network sizes and optimisation settings for one GAN.
-
-    Parameters
-    ----------
-    latent_dim : int
-        Size of the generator's noise input.
-    generator_hidden, discriminator_hidden : tuple of int
-        Hidden layer widths.
-    epochs : int or None
-        Passes over each class's rows; ``None`` means
-        ``auto_epochs(n_rows, batch_size)`` per class.
-    batch_size : int
-        Requested batch size (capped at the class size).
-    learning_rate : float
-        Adam learning rate of both networks.
-    loss : {"bce", "wgan-gp"}
-        Adversarial loss.
-    early_stopping : bool
-        Stop when the marginal distance stops improving and keep the best
-        generator.
-    step : {"auto", "autograd", "manual", "cuda-graph"}
-        Kind of training step (:func:`~._step_choice.choose_step`); tests
-        and benchmarks name one to compare them.
-    """
-
-    latent_dim: int
-    generator_hidden: tuple[int, ...]
-    discriminator_hidden: tuple[int, ...]
-    epochs: int | None
-    batch_size: int
-    learning_rate: float
-    loss: str
-    early_stopping: bool = False
-    step: str = "auto"
 
 
 def marginal_distance(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
@@ -120,60 +81,12 @@ def marginal_distance(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (real.sort(dim=0).values - fake.sort(dim=0).values).abs().mean()
 
 
-def auto_epochs(n_rows: int, batch_size: int) -> int:
-    """Epochs needed for about :data:`AUTO_STEPS` optimiser steps.
-
-    Parameters
-    ----------
-    n_rows : int
-        Rows in the class.
-    batch_size : int
-        Requested batch size (capped at ``n_rows``).
-
-    Returns
-    -------
-    int
-        At least one epoch.
-    """
-    steps_per_epoch = max(1, n_rows // min(batch_size, n_rows))
-    return max(1, -(-AUTO_STEPS // steps_per_epoch))
-
-
-def _plan(n_rows: int, config: TrainingConfig) -> tuple[int, int, int]:
-    """Batch size, steps per epoch and epochs for one class.
-
-    Plain ints, even from NumPy integer settings: they end up in the history.
-    """
-    batch_size = int(min(config.batch_size, n_rows))
-    per_epoch = max(1, int(n_rows) // batch_size)
-    epochs = int(config.epochs or auto_epochs(n_rows, config.batch_size))
-    return batch_size, per_epoch, epochs
-
-
-def planned_steps(n_rows: int, config: TrainingConfig) -> int:
-    """Optimiser steps a class of ``n_rows`` rows trains for (without stopping).
-
-    Parameters
-    ----------
-    n_rows : int
-        Rows in the class.
-    config : TrainingConfig
-        Training settings.
-
-    Returns
-    -------
-    int
-    """
-    _, per_epoch, epochs = _plan(n_rows, config)
-    return per_epoch * epochs
-
-
 class _ClassState:
     """Bookkeeping of one class during group training."""
 
     def __init__(self, n_rows: int, config: TrainingConfig) -> None:
         self.n_rows = int(n_rows)
-        self.batch_size, self.per_epoch, epochs = _plan(n_rows, config)
+        self.batch_size, self.per_epoch, epochs = plan(n_rows, config)
         self.steps = self.per_epoch * epochs
         self.done_at: int | None = None  # steps trained when finished
         self.final_state: dict | None = None

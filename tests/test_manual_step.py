@@ -22,7 +22,8 @@ from gan_oversampler._networks import Discriminator, Generator
 from gan_oversampler._optim import FlatAdam
 from gan_oversampler._spans import Span
 from gan_oversampler._step_choice import choose_step
-from gan_oversampler._training import TrainingConfig, train_gans
+from gan_oversampler._training import train_gans
+from gan_oversampler._training_plan import TrainingConfig
 
 CPU = torch.device("cpu")
 

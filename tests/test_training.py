@@ -14,11 +14,8 @@ from gan_oversampler import GANOverSampler
 from gan_oversampler import _training as training
 from gan_oversampler._losses import BatchRows, make_loss
 from gan_oversampler._spans import Span
-from gan_oversampler._training import (
-    TrainingConfig,
-    generate,
-    train_gans,
-)
+from gan_oversampler._training import generate, train_gans
+from gan_oversampler._training_plan import TrainingConfig
 
 SPANS = [
     Span(0, 0, 1, "numeric"),
