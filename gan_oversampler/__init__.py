@@ -7,8 +7,7 @@ oversampler that trains one small GAN per class that needs new rows.
 from ._errors import AdvisedInputError
 from ._history import TrainingHistory
 from ._sampler import GANOverSampler, SmallClassWarning, TrainingFailedError
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "AdvisedInputError",

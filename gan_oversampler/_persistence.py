@@ -31,6 +31,7 @@ from typing import Any
 import torch
 
 from ._state import storable
+from ._version import __version__
 
 __all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]
 
@@ -67,8 +68,6 @@ def save_sampler(sampler: Any, path: str | os.PathLike) -> None:
         If a label, category or the numeric transformer cannot be stored
         without pickle.
     """
-    from . import __version__
-
     header = {
         "format": _MAGIC,
         "format_version": FORMAT_VERSION,
