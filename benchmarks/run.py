@@ -545,6 +545,82 @@ class GANEnsemble:
         )
 
 
+def _noise_scaled_gan_class():
+    """GANOverSampler that generates from N(0, s**2) noise instead of N(0, 1).
+
+    An experiment for issue 15, not a library feature; training is unchanged.
+    ``s > 1`` spreads the generated rows (against mode collapse on small
+    classes), ``s < 1`` keeps them nearer the modes (the "truncation trick").
+    """
+    import torch
+
+    from gan_oversampler import GANOverSampler
+    from gan_oversampler._networks import DTYPE
+    from gan_oversampler._validation import restore_table
+
+    class NoiseScaledGAN(GANOverSampler):
+        noise_scale = 1.0
+
+        def _generate(self, label, n_samples, generator, seed):
+            net = self.generators_[label]
+            device = net.block_index.device
+            with torch.inference_mode():
+                noise = torch.randn(
+                    (n_samples, net.latent_dim),
+                    generator=generator,
+                    dtype=DTYPE,
+                    device=device,
+                )
+                encoded = net(noise * self.noise_scale, generator).cpu().numpy()
+            values = self.encoder_.decode(
+                encoded, self._profiles[label], np.random.default_rng(seed)
+            )
+            return restore_table(self.encoder_.schema, values)
+
+    return NoiseScaledGAN
+
+
+def _gan_noise(scale: float):
+    def make(ds, n_minority, args):
+        sampler = _noise_scaled_gan_class()(random_state=args.seed, **args.gan_params)
+        sampler.noise_scale = scale
+        return sampler
+
+    return make
+
+
+class SmallClassBudgetGAN:
+    """GANOverSampler whose ``epochs="auto"`` budget shrinks for small classes.
+
+    An experiment for issue 15 ("step budgets that adapt to class size"), not
+    a library feature: a class of ``n`` rows trains for about
+    ``min(2000, max(400, 40 * n))`` steps instead of 2000 (classes under 50
+    rows train less; larger ones as before). The budget is patched into
+    ``_training_plan.auto_epochs`` only while this sampler fits.
+    """
+
+    def __init__(self, random_state: int, params):
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        from gan_oversampler import GANOverSampler, _training_plan
+
+        original = _training_plan.auto_epochs
+
+        def auto_epochs(n_rows: int, batch_size: int) -> int:
+            steps_per_epoch = max(1, n_rows // min(batch_size, n_rows))
+            budget = min(_training_plan.AUTO_STEPS, max(400, 40 * n_rows))
+            return max(1, -(-budget // steps_per_epoch))
+
+        _training_plan.auto_epochs = auto_epochs
+        try:
+            gan = GANOverSampler(random_state=self.random_state, **self.params)
+            return gan.fit_resample(X, y)
+        finally:
+            _training_plan.auto_epochs = original
+
+
 def _gan_ensemble(ds, n_minority, args):
     return GANEnsemble(3, args.seed, args.gan_params)
 
@@ -572,6 +648,12 @@ METHODS: dict[str, Method] = {
     "gan_tt": Method("GAN+TT", None, synthetic=False, source="gan", tuned=True),
     "gan_knn": Method("GAN+kNN filter", _gan_filter),
     "gan_ens": Method("GAN ensemble of 3", _gan_ensemble),
+    "gan_wide": Method("GAN, noise x1.5 at generation", _gan_noise(1.5)),
+    "gan_narrow": Method("GAN, noise x0.75 at generation", _gan_noise(0.75)),
+    "gan_small": Method(
+        "GAN, smaller budget for small classes",
+        lambda ds, n_minority, args: SmallClassBudgetGAN(args.seed, args.gan_params),
+    ),
 }
 """Methods by command-line name, in the order results are reported.
 
@@ -585,7 +667,7 @@ the fold to the tuned classifier.
 """
 
 
-EXPERIMENTS = ("gan_knn", "gan_ens")
+EXPERIMENTS = ("gan_knn", "gan_ens", "gan_wide", "gan_narrow", "gan_small")
 """Methods that run only when named (ideas measured for issue 15)."""
 
 
