@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import sys
@@ -120,7 +121,7 @@ def _frame_bytes(frame) -> bytes:
 def fingerprint(make, params: dict) -> dict[str, str]:
     """Digests of everything observable after one fit."""
     X, y = make()
-    sampler = GANOverSampler(random_state=0, device="cpu", **params)
+    sampler = GANOverSampler(**{"random_state": 0, "device": "cpu", **params})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         X_res, y_res = sampler.fit_resample(X, y)
@@ -145,12 +146,12 @@ def fingerprint(make, params: dict) -> dict[str, str]:
     return out
 
 
-def record(folder: Path) -> None:
+def record(folder: Path, overrides: dict | None = None) -> None:
     torch.set_num_threads(1)
     folder.mkdir(parents=True, exist_ok=True)
     result = {}
     for name, (make, params) in CASES.items():
-        result[name] = fingerprint(make, params)
+        result[name] = fingerprint(make, {**params, **(overrides or {})})
         print(f"{name}: {result[name]}", flush=True)
     (folder / "identity.json").write_text(json.dumps(result, indent=2) + "\n")
 
@@ -175,12 +176,24 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     rec = commands.add_parser("record", help="write DIR/identity.json")
     rec.add_argument("folder", type=Path)
+    rec.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a GANOverSampler parameter for every case (VALUE a Python literal), "
+        "to compare a new parameter's setting with the code before it existed",
+    )
     cmp_ = commands.add_parser("compare", help="compare two recordings")
     cmp_.add_argument("before", type=Path)
     cmp_.add_argument("after", type=Path)
     args = parser.parse_args(argv)
     if args.command == "record":
-        record(args.folder)
+        overrides = {}
+        for item in args.set:
+            key, _, value = item.partition("=")
+            overrides[key] = ast.literal_eval(value)
+        record(args.folder, overrides)
         return 0
     return compare(args.before, args.after)
 

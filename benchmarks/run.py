@@ -668,7 +668,11 @@ the fold to the tuned classifier.
 
 
 EXPERIMENTS = ("gan_knn", "gan_ens", "gan_wide", "gan_narrow", "gan_small")
-"""Methods that run only when named (ideas measured for issue 15)."""
+"""Methods that run only when named (ideas measured for issue 15).
+
+They were measured when one generator per class was the default: add
+``--gan-param n_generators=1`` to reproduce SWEEP.md's numbers.
+"""
 
 
 def _source(name: str) -> str:

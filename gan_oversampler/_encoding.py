@@ -137,7 +137,9 @@ class TabularEncoder:
             ct = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
             try:
                 with sequential():
-                    width = ct.fit_transform(self._others(frame, raw)).shape[1]
+                    width = ct.fit_transform(
+                        self._others(frame, self._gaps(raw))
+                    ).shape[1]
             except (TypeError, ValueError) as exc:
                 raise ValueError(
                     f"Encoding X failed: {exc} Check that each categorical column "
@@ -155,25 +157,35 @@ class TabularEncoder:
         self.spans_ = sorted(self._spans(ct), key=lambda s: s.start)
         return self
 
-    def _others(self, frame: pd.DataFrame, raw: np.ndarray) -> pd.DataFrame:
-        """The ColumnTransformer's input: categories and gap flags.
+    def _gaps(self, raw: np.ndarray) -> dict[int, np.ndarray]:
+        """Each numeric column with gaps: its missing-value flags.
 
-        ``raw`` is the numeric block of ``frame`` with its gaps still NaN.
+        ``raw`` is the numeric block of the frame with its gaps still NaN.
         """
+        return {i: codec.flags(raw) for i, codec in self.missing_.items()}
+
+    def _others(self, frame: pd.DataFrame, gaps: dict[int, np.ndarray]) -> pd.DataFrame:
+        """The ColumnTransformer's input: categories and gap flags (``_gaps``)."""
         names = self.schema.internal_names
         columns: dict[str, object] = {
             names[i]: frame[names[i]] for i in self.schema.categorical
         }
         for codec in self.missing_.values():
-            columns[codec.name] = codec.flags(raw)
+            columns[codec.name] = gaps[codec.column]
         return pd.DataFrame(columns, index=frame.index, copy=True)
 
-    def _rest(self, frame: pd.DataFrame, raw: np.ndarray) -> np.ndarray:
+    def _rest(self, frame: pd.DataFrame, gaps: dict[int, np.ndarray]) -> np.ndarray:
         """The encoded row after the numeric positions (float64)."""
+        if not hasattr(self, "column_transformer_"):
+            raise RuntimeError(
+                "This encoder was restored by TabularEncoder.from_state, which "
+                "keeps what decoding needs but not the fitted ColumnTransformer; "
+                "fit a new encoder to encode rows."
+            )
         if self.column_transformer_ is None:  # numeric columns only
             return np.zeros((len(frame), 0))
         with sequential():
-            rest = self.column_transformer_.transform(self._others(frame, raw))
+            rest = self.column_transformer_.transform(self._others(frame, gaps))
         return np.asarray(rest, dtype=np.float64)
 
     @staticmethod
@@ -223,7 +235,7 @@ class TabularEncoder:
             If the numeric transformer gives non-finite values for the rows.
         """
         raw = self.numeric_.read(frame)
-        rest = self._rest(frame, raw)
+        rest = self._rest(frame, self._gaps(raw))
         return self._join(self.numeric_.encode(raw, profile.numeric), rest)
 
     def fit_class(self, frame: pd.DataFrame) -> tuple[ClassProfile, np.ndarray]:
@@ -258,8 +270,8 @@ class TabularEncoder:
             a single value.
         """
         raw = self.numeric_.read(frame)
-        gaps = {i: codec.flags(raw) for i, codec in self.missing_.items()}
-        rest = self._rest(frame, raw)
+        gaps = self._gaps(raw)
+        rest = self._rest(frame, gaps)
         numeric_profile, numeric = self.numeric_.fit_class(frame, raw)
         allowed = np.ones(self.n_features_out_, dtype=bool)
         slot_values = []
@@ -355,6 +367,10 @@ class TabularEncoder:
     @classmethod
     def from_state(cls, state: dict) -> TabularEncoder:
         """The encoder that :meth:`state_dict` described, ready to decode.
+
+        It decodes only: :meth:`transform` and :meth:`fit_class` need the
+        fitted ColumnTransformer, which is not saved, and raise a
+        ``RuntimeError``.
 
         Parameters
         ----------

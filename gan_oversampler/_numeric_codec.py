@@ -498,10 +498,8 @@ class NumericCodec:
         return {str(k): v for k, v in self.medians_.items()}
 
     @classmethod
-    def from_state(
-        cls, schema: TableSchema, medians: dict, numeric_transformer: object = None
-    ) -> NumericCodec:
-        """The codec that :meth:`state_dict` described.
+    def from_state(cls, schema: TableSchema, medians: dict) -> NumericCodec:
+        """The codec that :meth:`state_dict` described, ready to decode.
 
         Parameters
         ----------
@@ -509,13 +507,13 @@ class NumericCodec:
             The table's schema.
         medians : dict
             A :meth:`state_dict`.
-        numeric_transformer : transformer, str or None, default=None
-            Only used to name the transformer in messages.
 
         Returns
         -------
         NumericCodec
+            Each class's numeric transformer lives in its profile, so the
+            restored codec keeps none of its own.
         """
-        codec = cls(schema, numeric_transformer, 0)
+        codec = cls(schema, None, 0)
         codec.medians_ = {int(k): v for k, v in medians.items()}
         return codec

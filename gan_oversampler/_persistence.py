@@ -40,10 +40,14 @@ __all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]
 #: small for a GAN store their columns' dtypes, and the encoder no longer stores
 #: its numeric positions (numeric columns always come first, as they did in the
 #: files of version 2, whose positions are ignored).
-FORMAT_VERSION = 3
+#: 4: the parameters include ``n_generators``, and a class may hold
+#: ``members`` (several generators, each with its history) instead of one
+#: ``generator`` and ``history``. Files of versions 2 and 3 load with
+#: ``n_generators=1``, the model they hold.
+FORMAT_VERSION = 4
 #: Versions :func:`load_sampler` reads. Fields added since version 2 are
 #: optional: without them, a file loads as version 2 did.
-_READABLE_VERSIONS = (2, 3)
+_READABLE_VERSIONS = (2, 3, 4)
 _MAGIC = "gan_oversampler.GANOverSampler"
 
 

@@ -105,9 +105,9 @@ or numpy.random.RandomState
             )
         return np.random.default_rng(int(random_state))
     raise TypeError(
-        "random_state must be None, a non-negative int, a numpy.random.Generator "
-        f"or a numpy.random.RandomState; got {type(random_state).__name__} "
-        f"{random_state!r}."
+        "random_state must be None, a non-negative int, a numpy.random.Generator, "
+        "a numpy.random.SeedSequence or a numpy.random.RandomState; "
+        f"got {type(random_state).__name__} {random_state!r}."
     )
 
 

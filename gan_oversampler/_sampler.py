@@ -22,10 +22,12 @@ from sklearn.utils.validation import (
 
 from ._device import resolve_device
 from ._encoding import TabularEncoder
+from ._generator_ensemble import GeneratorEnsemble
 from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, local_random_state, torch_generator
 from ._sampler_state import SamplerState
+from ._small_class import copy_rows, interpolate_rows
 from ._training import TrainingFailedError, generate, train_with_retry
 from ._training_plan import TrainingConfig, planned_steps
 from ._validation import TableSchema, inspect_table, restore_table
@@ -33,17 +35,33 @@ from ._warnings import warn_caller
 
 __all__ = ["GANOverSampler", "SmallClassWarning", "TrainingFailedError"]
 
+#: With ``n_generators="auto"``, classes with fewer rows than this get
+#: :data:`AUTO_GENERATORS` generator/discriminator pairs, larger ones one: on
+#: the benchmark the ensemble's gain came from classes of up to 100 rows.
+AUTO_GENERATORS_BELOW = 200
+AUTO_GENERATORS = 3
+
 
 def _show(label: object) -> str:
     """``repr`` of a class label without NumPy's type wrapper."""
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
-def _values(column: pd.Series) -> object:
-    """A column's values; nullable integers stay exact (to_numpy gives floats)."""
-    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
-        return column.array
-    return column.to_numpy()
+def _member_name(label: object, index: int, n_members: int) -> str:
+    """How messages name generator ``index`` of a class's ``n_members``."""
+    if n_members == 1:
+        return _show(label)
+    return f"{_show(label)} (generator {index + 1} of {n_members})"
+
+
+def _group_description(group: list[_ClassRecord], sizes: list[int]) -> str:
+    """The progress bar's label for a group of classes trained together."""
+    plural = "es" if len(group) > 1 else ""
+    labels = ", ".join(
+        _show(record.label) + (f" ({k} generators)" if k > 1 else "")
+        for record, k in zip(group, sizes, strict=True)
+    )
+    return f"GAN for class{plural} {labels}"
 
 
 class _Table(NamedTuple):
@@ -61,7 +79,7 @@ class _ClassRecord:
     Built once per class in ``sampling_strategy_`` order, then walked: a class
     with enough rows gets a profile and encoded rows, is trained in a group
     (``network``, ``history``) and generates; a small class keeps its rows as
-    ``fallback`` and is randomly oversampled.
+    ``fallback`` and is oversampled without a GAN (``small_class``).
     """
 
     label: object
@@ -77,10 +95,11 @@ class _ClassRecord:
 
 
 class SmallClassWarning(UserWarning):
-    """A class had too few rows to train a GAN and was randomly oversampled.
+    """A class had too few rows to train a GAN and was oversampled without one.
 
     Emitted by :meth:`GANOverSampler.fit_resample` for each class smaller than
-    ``min_class_size`` when ``small_class="random"``.
+    ``min_class_size`` when ``small_class`` is ``"random"`` or
+    ``"interpolate"``.
 
     Examples
     --------
@@ -117,8 +136,10 @@ class GANOverSampler(SamplerState, BaseOverSampler):
     """Oversample minority classes with one generative adversarial network each.
 
     For every class that ``sampling_strategy`` asks rows for, a small MLP
-    generator and discriminator are trained on that class's rows only; the
-    generator then produces exactly the requested number of synthetic rows.
+    generator and discriminator are trained on that class's rows only (by
+    default three such pairs, side by side, for a class under 200 rows; see
+    ``n_generators``); the generator then produces exactly the requested
+    number of synthetic rows.
     Numeric and categorical columns are supported: categorical columns are
     one-hot encoded through a :class:`~sklearn.compose.ColumnTransformer` and
     generated rows are decoded back to the input's columns, dtypes and valid
@@ -169,6 +190,18 @@ None, default=None
         about the encoded width and half of it, clipped to ``[64, 256]`` and
         ``[32, 128]``.
 
+    n_generators : int or "auto", default="auto"
+        Generator/discriminator pairs per class. With more than one, they are
+        trained side by side from different initial weights, and each makes
+        an equal share (as near as the count allows) of the class's synthetic
+        rows, so the rows are a mixture of what each found. The pairs train
+        stacked, in the same steps, so three cost about twice the time of
+        one, not three times. ``"auto"`` gives a class with fewer than 200
+        rows three pairs and a larger class one: on the benchmark, three
+        raised balanced accuracy by 0.003 and G-mean by 0.006 (Wilcoxon
+        p < 0.01 over 406 dataset x classifier cells), all of it on classes
+        of up to 100 rows. ``n_generators=1`` is the fastest.
+
     epochs : int or "auto", default="auto"
         Passes over each class's rows. ``"auto"`` trains for as many epochs as
         it takes to make about 2,000 optimiser steps (at least one epoch), so
@@ -207,11 +240,16 @@ None, default=None
         Classes with fewer rows than this are not given a GAN; see
         ``small_class``.
 
-    small_class : {{"random", "error"}}, default="random"
+    small_class : {{"random", "interpolate", "error"}}, default="random"
         What to do with a class smaller than ``min_class_size``: ``"random"``
         duplicates randomly chosen rows of the class (like
-        :class:`~imblearn.over_sampling.RandomOverSampler`) and emits a
-        :class:`SmallClassWarning`; ``"error"`` raises a ``ValueError``.
+        :class:`~imblearn.over_sampling.RandomOverSampler`);
+        ``"interpolate"`` places each new row between two randomly chosen
+        rows of the class, as SMOTE does (numeric values on the segment,
+        rounded in integer columns; categories, booleans and missing values
+        from the nearer row). Both emit a :class:`SmallClassWarning`;
+        ``"error"`` raises a ``ValueError``. ``"random"`` is the default
+        because it measured best on the benchmark (see the benchmark page).
 
     device : str or torch.device, default="auto"
         Where to train: ``"auto"`` (a CUDA GPU when available, else the CPU),
@@ -237,12 +275,19 @@ None, default=None
 
     generators_ : dict
         Trained generator (a :class:`torch.nn.Module` on the CPU, in eval mode)
-        per class that was given a GAN. Classes for which ``sampling_strategy_``
-        asks no rows (with ``"all"`` or a dict) get none.
+        per class that was given a GAN; for a class given several generators
+        (by ``n_generators``, per class with ``"auto"``), a module whose
+        ``members`` are those generators. Classes for which
+        ``sampling_strategy_`` asks no rows (with ``"all"`` or a dict) get none.
 
     history_ : dict of TrainingHistory
         Per-epoch losses and discriminator accuracies per class that was given a
-        GAN.
+        GAN (of its first generator, for a class given several).
+
+    member_histories_ : dict of list of TrainingHistory
+        Per class that was given a GAN, the history of each of its
+        generator/discriminator pairs, in order (the first is
+        ``history_[label]``).
 
     device_ : torch.device
         The device training ran on.
@@ -308,6 +353,10 @@ None, default=None
             list,
             tuple,
         ],
+        "n_generators": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "epochs": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -315,7 +364,7 @@ None, default=None
         "early_stopping": ["boolean"],
         "missing": [StrOptions({"error", "model"})],
         "min_class_size": [Interval(Integral, 2, None, closed="left")],
-        "small_class": [StrOptions({"random", "error"})],
+        "small_class": [StrOptions({"interpolate", "random", "error"})],
         "device": [str, torch.device],
         "verbose": ["verbose"],
     }
@@ -333,6 +382,7 @@ None, default=None
         latent_dim="auto",
         generator_hidden="auto",
         discriminator_hidden="auto",
+        n_generators="auto",
         epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
@@ -352,6 +402,7 @@ None, default=None
         self.latent_dim = latent_dim
         self.generator_hidden = generator_hidden
         self.discriminator_hidden = discriminator_hidden
+        self.n_generators = n_generators
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -422,6 +473,12 @@ None, default=None
         return self
 
     # ------------------------------------------------------------- training
+    def _n_members(self, n_rows: int) -> int:
+        """Generator/discriminator pairs for a class of ``n_rows`` rows."""
+        if self.n_generators == "auto":
+            return AUTO_GENERATORS if n_rows < AUTO_GENERATORS_BELOW else 1
+        return int(self.n_generators)
+
     def _training_config(self, n_encoded: int) -> TrainingConfig:
         latent, g_hidden, d_hidden = resolve_architecture(
             n_encoded, self.latent_dim, self.generator_hidden, self.discriminator_hidden
@@ -494,22 +551,36 @@ None, default=None
         }
         self.generators_ = {}
         self.history_ = {}
+        self.member_histories_ = {}
+        # How small classes are oversampled, fixed at fit (set_params after
+        # fitting does not change how this fit samples).
+        self._fallback_method = self.small_class
         gan_records = [r for r in records if r.fallback is None]
         for group in self._groups(gan_records, config):
+            # Each class's pairs train stacked in the group, side by side.
+            sizes = [self._n_members(record.n_rows) for record in group]
+            slots = [
+                (r, j, k) for r, k in zip(group, sizes, strict=True) for j in range(k)
+            ]
             results, generator = train_with_retry(
-                [record.encoded for record in group],
-                [_show(record.label) for record in group],
+                [record.encoded for record, _, _ in slots],
+                [_member_name(record.label, j, k) for record, j, k in slots],
                 self.encoder_.spans_,
                 config,
                 seed=group[0].seed,
                 device=self.device_,
                 verbose=bool(self.verbose),
+                description=_group_description(group, sizes),
             )
-            for record, (network, history) in zip(group, results, strict=True):
+            ends = np.cumsum(sizes)
+            for record, k, end in zip(group, sizes, ends, strict=True):
                 record.encoded = None  # free the encoded rows
-                record.network, record.history = network, history
+                networks, histories = zip(*results[end - k : end], strict=True)
+                network = networks[0] if k == 1 else GeneratorEnsemble(networks).eval()
+                record.network, record.history = network, histories[0]
                 self.generators_[record.label] = network
-                self.history_[record.label] = history
+                self.history_[record.label] = histories[0]
+                self.member_histories_[record.label] = list(histories)
                 record.synthetic = self._generate(
                     record.label, record.n_new, generator, record.seed
                 )
@@ -543,9 +614,13 @@ None, default=None
                 f"{message} Collect more rows, {lower}or set small_class='random' "
                 "to fall back to random oversampling."
             )
+        how = {
+            "random": "random copies of its rows",
+            "interpolate": "interpolated between pairs of its rows",
+        }[self.small_class]
         warn_caller(
-            f"{message} Its synthetic rows are random copies of its rows "
-            "(small_class='random').",
+            f"{message} Its synthetic rows are {how} "
+            f"(small_class={self.small_class!r}).",
             SmallClassWarning,
         )
         return rows.reset_index(drop=True)
@@ -560,10 +635,13 @@ None, default=None
 
     def _draw_fallback(self, label, n_samples: int, rng: np.random.Generator):
         rows = self._fallback_rows[label]
-        picked = rows.iloc[rng.integers(len(rows), size=n_samples)]
-        return restore_table(
-            self.encoder_.schema, [_values(picked[c]) for c in rows.columns]
-        )
+        schema = self.encoder_.schema
+        if self._fallback_method == "interpolate":
+            numeric = [c.kind == "numeric" for c in schema.columns]
+            values = interpolate_rows(rows, numeric, n_samples, rng)
+        else:
+            values = copy_rows(rows, n_samples, rng)
+        return restore_table(schema, values)
 
     def _stack(self, X, parts):
         if isinstance(X, pd.DataFrame):
@@ -622,8 +700,10 @@ None, default=None
         Returns
         -------
         GANOverSampler
-            A fitted sampler: :meth:`sample`, ``history_``, ``generators_`` and
-            ``sampling_strategy_`` work as after ``fit_resample``. Parameters
+            A fitted sampler: :meth:`sample`, ``history_``,
+            ``member_histories_``, ``generators_`` and ``sampling_strategy_``
+            work as after ``fit_resample``. A file written before
+            ``n_generators`` existed loads with ``n_generators=1``. Parameters
             given as NumPy scalars or arrays come back as the equivalent Python
             numbers and lists; parameters that were estimators, callables or
             RandomState instances are reset to their defaults.

@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 
 from ._encoding import TabularEncoder
+from ._generator_ensemble import GeneratorEnsemble
 from ._history import TrainingHistory
 from ._networks import Generator
 from ._profile import ClassProfile
@@ -100,6 +101,10 @@ class SamplerState:
         values; those with no such form (estimators, callables, random
         generators) are stored as their defaults.
 
+        As with :meth:`torch.nn.Module.state_dict`, the weights are not
+        copied: on the CPU they share memory with the fitted networks, so
+        copy the dictionary (:func:`copy.deepcopy`) before changing either.
+
         Returns
         -------
         dict
@@ -118,9 +123,22 @@ class SamplerState:
                 "n_samples": int(strategy_count),
             }
             if label in self.generators_:
-                entry["generator"] = _generator_state(self.generators_[label])
+                network = self.generators_[label]
+                if isinstance(network, GeneratorEnsemble):
+                    entry["members"] = [
+                        {
+                            "generator": _generator_state(member),
+                            "history": history.state_dict(),
+                        }
+                        for member, history in zip(
+                            network.members, self.member_histories_[label], strict=True
+                        )
+                    ]
+                else:
+                    entry["generator"] = _generator_state(network)
                 entry["profile"] = self._profiles[label].state_dict()
-                entry["history"] = self.history_[label].state_dict()
+                if "members" not in entry:
+                    entry["history"] = self.history_[label].state_dict()
             elif label in self._fallback_rows:
                 entry.update(_fallback_state(self._fallback_rows[label]))
             classes.append(entry)
@@ -169,7 +187,10 @@ class SamplerState:
             ArithmeticError, for a number out of range).
         """
         params = {k: param_from_state(v) for k, v in state["params"].items()}
+        # States from before n_generators existed hold one generator per class.
+        params.setdefault("n_generators", 1)
         sampler = cls(**params)
+        sampler._fallback_method = sampler.small_class
         label_dtype = np.dtype(state["label_dtype"])
         sampler._label_dtype = label_dtype
         sampler.device_ = torch.device(state["device"])
@@ -181,18 +202,30 @@ class SamplerState:
         sampler.encoder_ = encoder = TabularEncoder.from_state(state["encoder"])
         sampler.sampling_strategy_ = {}
         sampler.generators_, sampler.history_ = {}, {}
+        sampler.member_histories_ = {}
         sampler._profiles, sampler._fallback_rows = {}, {}
         for entry in state["classes"]:
             label = np.asarray(entry["label"], dtype=label_dtype)[()]
             sampler.sampling_strategy_[label] = require_int(
                 entry["n_samples"], "n_samples"
             )
-            if "generator" in entry:
+            if "members" in entry:  # format 4: several generators
+                members = entry["members"]
+                sampler.generators_[label] = GeneratorEnsemble(
+                    [_generator_from_state(m["generator"], encoder) for m in members]
+                ).eval()
+                sampler._profiles[label] = ClassProfile.from_state(entry["profile"])
+                histories = [TrainingHistory.from_state(m["history"]) for m in members]
+                sampler.history_[label] = histories[0]
+                sampler.member_histories_[label] = histories
+            elif "generator" in entry:
                 sampler.generators_[label] = _generator_from_state(
                     entry["generator"], encoder
                 )
                 sampler._profiles[label] = ClassProfile.from_state(entry["profile"])
-                sampler.history_[label] = TrainingHistory.from_state(entry["history"])
+                history = TrainingHistory.from_state(entry["history"])
+                sampler.history_[label] = history
+                sampler.member_histories_[label] = [history]
             elif "fallback_rows" in entry:
                 sampler._fallback_rows[label] = _fallback_from_state(
                     entry, encoder.schema

@@ -172,20 +172,24 @@ def train_with_retry(
     seed: int,
     device: torch.device,
     verbose: bool = False,
+    description: str | None = None,
 ) -> tuple[list[tuple[Generator, TrainingHistory]], torch.Generator]:
-    """Train classes together; retry each diverged class once, alone.
+    """Train GANs together; retry each diverged one once, alone.
 
-    A class whose training diverged is trained again on its own, from a
-    fresh generator seeded ``seed + 1 + k`` (``k`` its position in the
-    group), with a learning rate :data:`RETRY_LEARNING_RATE_FACTOR` times
-    smaller; if that diverges too, :class:`TrainingFailedError` is raised.
+    Each entry of ``class_rows`` is one generator/discriminator pair to train
+    (a class, or one of a class's several generators). A pair whose training
+    diverged is trained again on its own, from a fresh generator seeded
+    ``seed + 1 + k`` (``k`` its position in the list), with a learning rate
+    :data:`RETRY_LEARNING_RATE_FACTOR` times smaller; if that diverges too,
+    :class:`TrainingFailedError` is raised.
 
     Parameters
     ----------
     class_rows : list of ndarray of shape (n_rows_c, n_encoded), float32
-        Each class's encoded rows.
+        Each pair's encoded training rows.
     names : list of str
-        Each class's label as shown in messages.
+        Each pair's name in messages (its class label, and which of the
+        class's generators it is).
     spans : list of Span
         Layout of the encoded row.
     config : TrainingConfig
@@ -196,11 +200,13 @@ def train_with_retry(
         Where to train.
     verbose : bool
         Show a progress bar with the current losses.
+    description : str or None
+        The progress bar's label; ``None`` names the classes.
 
     Returns
     -------
     results : list of (Generator, TrainingHistory)
-        Per class, in input order, as :func:`train_gans` returns them.
+        Per pair, in input order, as :func:`train_gans` returns them.
     generator : torch.Generator
         The group's random generator, to continue its stream with.
 
@@ -210,14 +216,16 @@ def train_with_retry(
         If a class diverged twice.
     """
     generator = torch_generator(seed, device)
-    plural = "es" if len(names) > 1 else ""
+    if description is None:
+        plural = "es" if len(names) > 1 else ""
+        description = f"GAN for class{plural} {', '.join(names)}"
     results = train_gans(
         class_rows,
         spans,
         config,
         device=device,
         generator=generator,
-        description=f"GAN for class{plural} {', '.join(names)}",
+        description=description,
         verbose=verbose,
     )
     safer = replace(

@@ -206,7 +206,7 @@ def plot_history(
         raise ValueError(
             "There is no training history to plot: no GAN was trained. Classes "
             "that asked for no synthetic rows get none, and classes smaller than "
-            "min_class_size are randomly oversampled (small_class='random')."
+            "min_class_size are oversampled without one (small_class)."
         )
     with_distance = any(curves[label].has_distance for label in labels)
     fig, axes = _axes_grid(ax, len(labels), 3 if with_distance else 2, plt)

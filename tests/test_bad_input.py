@@ -207,6 +207,9 @@ def test_mixed_type_category_column(Xy):
         {"device": 3},
         {"sampling_strategy": "most"},
         {"generator_hidden": -4},
+        {"n_generators": 0},
+        {"n_generators": 2.0},
+        {"n_generators": "many"},
     ],
 )
 def test_invalid_parameters(Xy, params):

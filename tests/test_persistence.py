@@ -26,6 +26,17 @@ def fitted(mixed, fast):
     return sampler, X
 
 
+@pytest.fixture
+def fitted_single(mixed, fast):
+    """As ``fitted``, with one generator per class, as files before format 4."""
+    X, y = mixed
+    X = X.copy()
+    X.loc[X.index[:4], "salary"] = np.nan
+    sampler = GANOverSampler(missing="model", n_generators=1, random_state=0, **fast)
+    sampler.fit_resample(X, y)
+    return sampler, X
+
+
 @pytest.mark.parametrize("transformer", ["minmax", "standard", "quantile"])
 def test_save_load_samples_identically(tmp_path, mixed, fast, transformer):
     X, y = mixed
@@ -56,12 +67,13 @@ def test_file_loads_with_weights_only(tmp_path, fitted):
     assert rows.dtypes.to_dict() == X.dtypes.to_dict()
 
 
-def test_small_class_and_numpy_round_trip(tmp_path, fast):
+@pytest.mark.parametrize("small_class", ["random", "interpolate"])
+def test_small_class_and_numpy_round_trip(tmp_path, fast, small_class):
     X = np.random.default_rng(0).normal(size=(60, 3)).astype(np.float32)
     y = np.array([0] * 55 + [1] * 5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sampler = GANOverSampler(random_state=0, **fast)
+        sampler = GANOverSampler(small_class=small_class, random_state=0, **fast)
         sampler.fit_resample(X, y)
     sampler.save(tmp_path / "s.pt")
     loaded = GANOverSampler.load(tmp_path / "s.pt")
@@ -78,8 +90,16 @@ def _saved_as(sampler, path, edit):
     return path
 
 
+def _as_format_3(payload: dict) -> None:
+    """Drop what format 4 added: the n_generators parameter."""
+    assert not any("members" in entry for entry in payload["classes"])
+    payload["format_version"] = 3
+    del payload["params"]["n_generators"]
+
+
 def _as_format_2(payload: dict) -> None:
-    """Drop what format 3 added: categories' dtypes, fallback rows' dtypes."""
+    """Drop what formats 3 and 4 added: dtypes of categories and fallback rows."""
+    _as_format_3(payload)
     payload["format_version"] = 2
     for column in payload["encoder"]["schema"]["columns"]:
         column["dtype"].pop("categories_dtype", None)
@@ -219,10 +239,21 @@ def test_categorical_columns_keep_categories_dtype(tmp_path, fast, categories, o
     assert rows["c"].cat.ordered is ordered
 
 
-def test_format_2_files_still_load(tmp_path, fitted):
+def test_format_3_files_load_with_one_generator(tmp_path, fitted_single):
+    sampler, _ = fitted_single
+    loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_3))
+    assert loaded.n_generators == 1
+    assert loaded.get_params() == sampler.get_params()
+    pd.testing.assert_frame_equal(
+        loaded.sample(30, "rare", random_state=0),
+        sampler.sample(30, "rare", random_state=0),
+    )
+
+
+def test_format_2_files_still_load(tmp_path, fitted_single):
     # Format 2 had neither the categories' dtype nor the fallback rows' dtypes:
     # such files load as before (categories and values inferred).
-    sampler, _ = fitted
+    sampler, _ = fitted_single
     loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_2))
     # This table's categories are strings, which the old behaviour restores.
     pd.testing.assert_frame_equal(loaded.sample(30, "rare"), sampler.sample(30, "rare"))
@@ -233,7 +264,7 @@ def test_format_2_fallback_rows_load_as_floats(tmp_path, fast):
     y = np.array([0] * 55 + [1] * 5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sampler = GANOverSampler(random_state=0, **fast)
+        sampler = GANOverSampler(n_generators=1, random_state=0, **fast)
         sampler.fit_resample(X, y)
     loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_2))
     assert loaded._fallback_rows[1]["c1"].dtype == np.float64
@@ -347,7 +378,9 @@ def _drop_profile_center(payload):
 
 
 def _widen_generator(payload):
-    next(c for c in payload["classes"] if "generator" in c)["generator"]["hidden"] = [7]
+    entry = next(c for c in payload["classes"] if "profile" in c)
+    spec = entry["members"][0] if "members" in entry else entry
+    spec["generator"]["hidden"] = [7]
 
 
 @pytest.mark.parametrize(
@@ -409,4 +442,20 @@ def test_state_dict_holds_only_what_weights_only_loading_reads(fitted, tmp_path)
     pd.testing.assert_frame_equal(
         restored.sample(4, "rare", random_state=1),
         sampler.sample(4, "rare", random_state=1),
+    )
+
+
+def test_restored_encoder_decodes_but_refuses_to_encode(fitted):
+    from gan_oversampler._validation import inspect_table
+
+    sampler, X = fitted
+    restored = GANOverSampler.from_state(sampler.state_dict())
+    _, frame = inspect_table(X, sampler.categorical_features, "model")
+    with pytest.raises(RuntimeError, match="fit a new encoder to encode rows"):
+        restored.encoder_.fit_class(frame)
+    with pytest.raises(RuntimeError, match=r"restored by TabularEncoder\.from_state"):
+        restored.encoder_.transform(frame, restored._profiles["rare"])
+    # The live encoder encodes the same frame, so the refusal is the restore's.
+    assert sampler.encoder_.transform(frame, sampler._profiles["rare"]).shape[0] == len(
+        X
     )

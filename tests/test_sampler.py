@@ -435,6 +435,68 @@ def test_small_class_falls_back_with_warning(fast):
     assert sampler.sample(3, 1).shape == (3, X.shape[1])
 
 
+def _small_mixed_class():
+    """60 rows, 5 of them in class 1, with every column kind the fallback keeps."""
+    rng = np.random.default_rng(3)
+    n = 60
+    X = pd.DataFrame(
+        {
+            "score": rng.normal(size=n),
+            "age": rng.integers(20, 60, n),
+            "grade": pd.Categorical(rng.choice(["a", "b", "c"], n)),
+            "member": rng.random(n) < 0.5,
+            "visits": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+        }
+    )
+    X.loc[[1, 3], "visits"] = pd.NA
+    y = np.r_[np.ones(5, dtype=int), np.zeros(n - 5, dtype=int)]
+    return X, y
+
+
+def test_small_class_interpolates_between_its_rows(fast):
+    X, y = _small_mixed_class()
+    before = X.copy()
+    sampler = GANOverSampler(
+        small_class="interpolate", missing="model", random_state=0, **fast
+    )
+    with pytest.warns(SmallClassWarning, match="interpolated between pairs"):
+        X_res, y_res = sampler.fit_resample(X, y)
+    pd.testing.assert_frame_equal(X, before)
+    assert Counter(y_res) == {0: 55, 1: 55}
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    real, synth = X[y == 1], X_res.iloc[len(X) :]
+    # Missing values come from the nearer endpoint: kept, not filled in.
+    assert synth["visits"].isna().any() and synth["visits"].notna().any()
+    for column in ("grade", "member"):
+        assert set(synth[column]) <= set(real[column])
+    assert set(synth["visits"].dropna()) <= set(range(9))
+    # Every row lies on a segment between two rows of the class: one weight
+    # explains both continuous columns (the integer column is rounded).
+    pairs = [(a, b) for a in range(5) for b in range(5)]
+    for _, row in synth.iterrows():
+        fits = []
+        for a, b in pairs:
+            start, end = real.iloc[a], real.iloc[b]
+            if start["score"] == end["score"]:
+                continue
+            t = (row["score"] - start["score"]) / (end["score"] - start["score"])
+            age = start["age"] + t * (end["age"] - start["age"])
+            fits.append(0 <= t <= 1 and abs(age - row["age"]) <= 0.5 + 1e-9)
+        assert any(fits) or row["score"] in set(real["score"])
+    assert not {tuple(r) for r in synth[["score"]].to_numpy()} <= {
+        tuple(r) for r in real[["score"]].to_numpy()
+    }
+    again = GANOverSampler(
+        small_class="interpolate", missing="model", random_state=0, **fast
+    )
+    with pytest.warns(SmallClassWarning):
+        pd.testing.assert_frame_equal(again.fit_resample(X, y)[0], X_res)
+    rows = sampler.sample(40, 1, random_state=1)
+    assert rows.dtypes.to_dict() == X.dtypes.to_dict()
+    assert rows["score"].between(real["score"].min(), real["score"].max()).all()
+    assert rows["age"].between(real["age"].min(), real["age"].max()).all()
+
+
 @pytest.mark.parametrize(
     ("n_rows", "advice"),
     [
@@ -529,7 +591,7 @@ def test_early_stopping_stops_records_and_keeps_best(monkeypatch):
     script_distances(monkeypatch, [1.0, 0.8, 0.7, 0.695, 0.75])
     X, y = make_classification(n_samples=600, weights=[0.7], random_state=0)
     sampler = GANOverSampler(
-        epochs=2000, early_stopping=True, random_state=0, device="cpu"
+        epochs=2000, early_stopping=True, n_generators=1, random_state=0, device="cpu"
     )
     _, y_res = sampler.fit_resample(X, y)
     history = sampler.history_[1]
@@ -554,12 +616,12 @@ def test_early_stopping_stops_records_and_keeps_best(monkeypatch):
 def _fit_early_stopping(
     n_majority: int, n_minority: int, epochs: int, random_state: int = 0
 ):
-    """A sampler with early stopping fitted on 3 Gaussian columns."""
+    """A sampler with early stopping (one generator) fitted on 3 Gaussian columns."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(n_majority + n_minority, 3))
     y = np.r_[np.zeros(n_majority, int), np.ones(n_minority, int)]
     sampler = GANOverSampler(
-        epochs=epochs, early_stopping=True, random_state=random_state
+        epochs=epochs, early_stopping=True, n_generators=1, random_state=random_state
     )
     sampler.fit_resample(X, y)
     return sampler

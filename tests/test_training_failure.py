@@ -30,25 +30,45 @@ def data():
     return make_classification(n_samples=120, weights=[0.75], random_state=0)
 
 
-def test_divergence_is_retried_with_a_smaller_learning_rate(monkeypatch, data, fast):
+def _name(n_generators: int) -> str:
+    """How the messages name the first (or only) GAN of class 1."""
+    return "class 1" if n_generators == 1 else r"class 1 \(generator 1 of 3\)"
+
+
+@pytest.mark.parametrize("n_generators", [1, 3])
+def test_divergence_is_retried_with_a_smaller_learning_rate(
+    monkeypatch, data, fast, n_generators
+):
     calls: list[float] = []
     monkeypatch.setattr(training_module, "train_gans", _diverging(1, calls))
-    sampler = GANOverSampler(random_state=0, **fast)
-    with pytest.warns(RuntimeWarning, match=r"class 1 diverged.*retrying once"):
+    sampler = GANOverSampler(n_generators=n_generators, random_state=0, **fast)
+    with pytest.warns(
+        RuntimeWarning, match=rf"{_name(n_generators)} diverged.*retrying once"
+    ) as record:
         X_res, _ = sampler.fit_resample(*data)
-    assert calls == [pytest.approx(2e-4), pytest.approx(2e-5)]
+    # Each of the class's generators diverged, and each is retried alone.
+    assert len(record) == n_generators
+    assert calls == [pytest.approx(2e-4)] + [pytest.approx(2e-5)] * n_generators
     assert np.isfinite(X_res).all()
-    assert np.isfinite(sampler.history_[1].generator_loss).all()
+    for history in sampler.member_histories_[1]:
+        assert np.isfinite(history.generator_loss).all()
 
 
-def test_divergence_twice_raises_naming_the_class(monkeypatch, data, fast):
+@pytest.mark.parametrize("n_generators", [1, 3])
+def test_divergence_twice_raises_naming_the_class(
+    monkeypatch, data, fast, n_generators
+):
     calls: list[float] = []
     monkeypatch.setattr(training_module, "train_gans", _diverging(2, calls))
     with (
         pytest.warns(RuntimeWarning),
-        pytest.raises(TrainingFailedError, match=r"class 1 diverged twice"),
+        pytest.raises(
+            TrainingFailedError, match=rf"{_name(n_generators)} diverged twice"
+        ),
     ):
-        GANOverSampler(random_state=0, **fast).fit_resample(*data)
+        GANOverSampler(n_generators=n_generators, random_state=0, **fast).fit_resample(
+            *data
+        )
     assert len(calls) == 2
 
 
@@ -61,7 +81,7 @@ def test_real_divergence_is_retried_then_raises(data, fast, early_stopping):
     settings = {**fast, "epochs": 1200, "learning_rate": 1e38}
     sampler = GANOverSampler(early_stopping=early_stopping, random_state=0, **settings)
     with (
-        pytest.warns(RuntimeWarning, match=r"class 1 diverged.*retrying once"),
-        pytest.raises(TrainingFailedError, match=r"class 1 diverged twice"),
+        pytest.warns(RuntimeWarning, match=rf"{_name(3)} diverged.*retrying once"),
+        pytest.raises(TrainingFailedError, match=rf"{_name(3)} diverged twice"),
     ):
         sampler.fit_resample(*data)

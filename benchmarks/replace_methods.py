@@ -1,0 +1,74 @@
+#!/usr/bin/env python
+"""Put a rerun's methods into a full run's results, and redo its reports.
+
+    python benchmarks/replace_methods.py REFERENCE_DIR RERUN_DIR
+
+``RERUN_DIR`` is the output of ``run.py`` on the same datasets, folds, seed
+and classifiers as ``REFERENCE_DIR`` but with only some methods (say ``--methods
+gan gan_tt`` after a change to the GAN's defaults). Its rows replace those
+methods' rows in the reference's ``scores.csv``, ``resampling.csv`` and
+``classifiers.csv``; ``summary.md``, ``summary.png`` and the statistics are
+then written again from the merged scores, and ``config.json`` records the
+rerun (its command, versions and time) under ``"replaced"``. Every other
+method's scores are untouched: each method's results depend only on the
+datasets, folds, seed and classifiers, not on which other methods ran.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import run
+import stats
+
+_SAME = ("datasets", "classifiers", "folds", "inner_folds", "seed")
+
+
+def main(argv: list[str]) -> int:
+    reference, rerun = Path(argv[0]), Path(argv[1])
+    ref_config = json.loads((reference / "config.json").read_text())
+    new_config = json.loads((rerun / "config.json").read_text())
+    for key in _SAME:
+        if ref_config[key] != new_config[key] and key != "datasets":
+            raise SystemExit(f"{key} differs: {ref_config[key]} vs {new_config[key]}")
+    if set(new_config["datasets"]) != set(ref_config["datasets"]):
+        raise SystemExit("the rerun must cover the reference's datasets")
+    methods = new_config["methods"]
+    for name in ("scores", "resampling", "classifiers"):
+        old = pd.read_csv(reference / f"{name}.csv")
+        new = pd.read_csv(rerun / f"{name}.csv")
+        kept = old[~old["method"].isin(methods)]
+        merged = pd.concat([kept, new], ignore_index=True)
+        merged.to_csv(reference / f"{name}.csv", index=False)
+    ref_config.setdefault("replaced", []).append(
+        {
+            key: new_config[key]
+            for key in ("command", "methods", "gan_params", "versions", "total_s")
+        }
+    )
+    (reference / "config.json").write_text(json.dumps(ref_config, indent=2) + "\n")
+
+    args = run.parse_args(shlex.split(ref_config["command"])[2:])
+    args.out = reference
+    scores = pd.read_csv(reference / "scores.csv")
+    resampling = pd.read_csv(reference / "resampling.csv")
+    classifiers = pd.read_csv(reference / "classifiers.csv")
+    infos = pd.read_csv(reference / "datasets.csv").to_dict("records")
+    run.write_summary(
+        scores, resampling, classifiers, infos, args, reference / "summary.md"
+    )
+    run.write_figure(scores, resampling, args, reference / "summary.png")
+    labels = {m: run.METHODS[m].label for m in run.METHODS}
+    print(stats.write_stats(scores, reference, labels=labels))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
