@@ -58,8 +58,11 @@ def main(argv: list[str]) -> int:
     args = run.parse_args(shlex.split(ref_config["command"])[2:])
     args.out = reference
     scores = pd.read_csv(reference / "scores.csv")
+    # Empty text fields read back as NaN; run.py wrote them as "".
     resampling = pd.read_csv(reference / "resampling.csv")
+    resampling[["message", "warnings"]] = resampling[["message", "warnings"]].fillna("")
     classifiers = pd.read_csv(reference / "classifiers.csv")
+    classifiers[["warnings", "note"]] = classifiers[["warnings", "note"]].fillna("")
     infos = pd.read_csv(reference / "datasets.csv").to_dict("records")
     run.write_summary(
         scores, resampling, classifiers, infos, args, reference / "summary.md"
