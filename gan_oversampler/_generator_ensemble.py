@@ -18,7 +18,7 @@ from torch import nn
 
 from ._networks import Generator
 
-__all__ = ["GeneratorEnsemble", "shares"]
+__all__ = ["GeneratorEnsemble", "class_generator", "shares"]
 
 
 def shares(n_rows: int, n_members: int) -> list[int]:
@@ -44,6 +44,24 @@ def shares(n_rows: int, n_members: int) -> list[int]:
     """
     base, extra = divmod(n_rows, n_members)
     return [base + (i < extra) for i in range(n_members)]
+
+
+def class_generator(members: Sequence[Generator]) -> nn.Module:
+    """A class's generator from its trained members, in eval mode.
+
+    Parameters
+    ----------
+    members : sequence of Generator
+        The class's trained generators (one or more).
+
+    Returns
+    -------
+    Generator or GeneratorEnsemble
+        The only member itself, or an ensemble of several.
+    """
+    if len(members) == 1:
+        return members[0].eval()
+    return GeneratorEnsemble(members).eval()
 
 
 class GeneratorEnsemble(nn.Module):

@@ -22,7 +22,7 @@ from sklearn.utils.validation import (
 
 from ._device import resolve_device
 from ._encoding import TabularEncoder
-from ._generator_ensemble import GeneratorEnsemble
+from ._generator_ensemble import class_generator
 from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, local_random_state, torch_generator
@@ -576,7 +576,7 @@ None, default=None
             for record, k, end in zip(group, sizes, ends, strict=True):
                 record.encoded = None  # free the encoded rows
                 networks, histories = zip(*results[end - k : end], strict=True)
-                network = networks[0] if k == 1 else GeneratorEnsemble(networks).eval()
+                network = class_generator(networks)
                 record.network, record.history = network, histories[0]
                 self.generators_[record.label] = network
                 self.history_[record.label] = histories[0]

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 
 from ._encoding import TabularEncoder
-from ._generator_ensemble import GeneratorEnsemble
+from ._generator_ensemble import GeneratorEnsemble, class_generator
 from ._history import TrainingHistory
 from ._networks import Generator
 from ._profile import ClassProfile
@@ -124,20 +124,17 @@ class SamplerState:
             }
             if label in self.generators_:
                 network = self.generators_[label]
-                if isinstance(network, GeneratorEnsemble):
+                profile = self._profiles[label].state_dict()
+                if isinstance(network, GeneratorEnsemble):  # format 4
+                    histories = self.member_histories_[label]
                     entry["members"] = [
-                        {
-                            "generator": _generator_state(member),
-                            "history": history.state_dict(),
-                        }
-                        for member, history in zip(
-                            network.members, self.member_histories_[label], strict=True
-                        )
+                        {"generator": _generator_state(m), "history": h.state_dict()}
+                        for m, h in zip(network.members, histories, strict=True)
                     ]
+                    entry["profile"] = profile
                 else:
                     entry["generator"] = _generator_state(network)
-                entry["profile"] = self._profiles[label].state_dict()
-                if "members" not in entry:
+                    entry["profile"] = profile
                     entry["history"] = self.history_[label].state_dict()
             elif label in self._fallback_rows:
                 entry.update(_fallback_state(self._fallback_rows[label]))
@@ -209,23 +206,16 @@ class SamplerState:
             sampler.sampling_strategy_[label] = require_int(
                 entry["n_samples"], "n_samples"
             )
-            if "members" in entry:  # format 4: several generators
-                members = entry["members"]
-                sampler.generators_[label] = GeneratorEnsemble(
-                    [_generator_from_state(m["generator"], encoder) for m in members]
-                ).eval()
-                sampler._profiles[label] = ClassProfile.from_state(entry["profile"])
-                histories = [TrainingHistory.from_state(m["history"]) for m in members]
-                sampler.history_[label] = histories[0]
-                sampler.member_histories_[label] = histories
-            elif "generator" in entry:
-                sampler.generators_[label] = _generator_from_state(
-                    entry["generator"], encoder
+            if "members" in entry or "generator" in entry:
+                # Format 4 lists several generators; one is stored inline.
+                specs = entry.get("members", [entry])
+                sampler.generators_[label] = class_generator(
+                    [_generator_from_state(s["generator"], encoder) for s in specs]
                 )
                 sampler._profiles[label] = ClassProfile.from_state(entry["profile"])
-                history = TrainingHistory.from_state(entry["history"])
-                sampler.history_[label] = history
-                sampler.member_histories_[label] = [history]
+                histories = [TrainingHistory.from_state(s["history"]) for s in specs]
+                sampler.history_[label] = histories[0]
+                sampler.member_histories_[label] = histories
             elif "fallback_rows" in entry:
                 sampler._fallback_rows[label] = _fallback_from_state(
                     entry, encoder.schema

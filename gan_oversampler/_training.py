@@ -171,8 +171,8 @@ def train_with_retry(
     *,
     seed: int,
     device: torch.device,
+    description: str,
     verbose: bool = False,
-    description: str | None = None,
 ) -> tuple[list[tuple[Generator, TrainingHistory]], torch.Generator]:
     """Train GANs together; retry each diverged one once, alone.
 
@@ -198,10 +198,10 @@ def train_with_retry(
         Seed of the group's random generator.
     device : torch.device
         Where to train.
+    description : str
+        The progress bar's label.
     verbose : bool
         Show a progress bar with the current losses.
-    description : str or None
-        The progress bar's label; ``None`` names the classes.
 
     Returns
     -------
@@ -216,9 +216,6 @@ def train_with_retry(
         If a class diverged twice.
     """
     generator = torch_generator(seed, device)
-    if description is None:
-        plural = "es" if len(names) > 1 else ""
-        description = f"GAN for class{plural} {', '.join(names)}"
     results = train_gans(
         class_rows,
         spans,
