@@ -50,7 +50,15 @@ def main(argv: list[str]) -> int:
     ref_config.setdefault("replaced", []).append(
         {
             key: new_config[key]
-            for key in ("command", "methods", "gan_params", "versions", "total_s")
+            for key in (
+                "command",
+                "methods",
+                "gan_params",
+                "gan_seed",
+                "versions",
+                "total_s",
+            )
+            if key in new_config  # gan_seed: runs since session 12
         }
     )
     (reference / "config.json").write_text(json.dumps(ref_config, indent=2) + "\n")

@@ -444,7 +444,7 @@ def _ctgan(ds, n_minority, args):
 def _gan(ds, n_minority, args):
     from gan_oversampler import GANOverSampler
 
-    return GANOverSampler(random_state=args.seed, **args.gan_params)
+    return GANOverSampler(random_state=args.gan_seed, **args.gan_params)
 
 
 class GANNeighbourFilter:
@@ -582,24 +582,32 @@ def _noise_scaled_gan_class():
 
 def _gan_noise(scale: float):
     def make(ds, n_minority, args):
-        sampler = _noise_scaled_gan_class()(random_state=args.seed, **args.gan_params)
+        sampler = _noise_scaled_gan_class()(
+            random_state=args.gan_seed, **args.gan_params
+        )
         sampler.noise_scale = scale
         return sampler
 
     return make
 
 
-class SmallClassBudgetGAN:
-    """GANOverSampler whose ``epochs="auto"`` budget shrinks for small classes.
+class ClassBudgetGAN:
+    """GANOverSampler whose ``epochs="auto"`` step budget depends on class size.
 
     An experiment for issue 15 ("step budgets that adapt to class size"), not
-    a library feature: a class of ``n`` rows trains for about
-    ``min(2000, max(400, 40 * n))`` steps instead of 2000 (classes under 50
-    rows train less; larger ones as before). The budget is patched into
-    ``_training_plan.auto_epochs`` only while this sampler fits.
+    a library feature: ``budget(n_rows)`` gives the optimiser steps a class
+    of ``n_rows`` rows aims for instead of ``AUTO_STEPS`` (2000). The budget
+    is patched into ``_training_plan.auto_epochs`` only while this sampler
+    fits.
+
+    * ``gan_small``: ``min(2000, max(400, 40 * n))``, so classes under 50
+      rows train less;
+    * ``gan_long``: 4000 steps for classes under 100 rows, so small classes
+      train twice as long; larger ones as before.
     """
 
-    def __init__(self, random_state: int, params):
+    def __init__(self, budget, random_state: int, params):
+        self.budget = budget
         self.random_state = random_state
         self.params = params
 
@@ -610,8 +618,7 @@ class SmallClassBudgetGAN:
 
         def auto_epochs(n_rows: int, batch_size: int) -> int:
             steps_per_epoch = max(1, n_rows // min(batch_size, n_rows))
-            budget = min(_training_plan.AUTO_STEPS, max(400, 40 * n_rows))
-            return max(1, -(-budget // steps_per_epoch))
+            return max(1, -(-self.budget(n_rows) // steps_per_epoch))
 
         _training_plan.auto_epochs = auto_epochs
         try:
@@ -621,12 +628,119 @@ class SmallClassBudgetGAN:
             _training_plan.auto_epochs = original
 
 
+class SmoothedLabelsGAN:
+    """GANOverSampler whose discriminator learns "real" as 0.9, not 1.
+
+    An experiment for issue 15 (longer training hurts small classes, a sign
+    of a discriminator that memorises them), not a library feature:
+    one-sided label smoothing (Salimans et al., 2016) replaces the BCE
+    discriminator loss's ``softplus(-s)`` on real rows by ``0.9 softplus(-s) +
+    0.1 softplus(s)``. Training takes the autograd step (the hand-written CPU
+    step has the unsmoothed gradient built in); the loss is patched only
+    while this sampler fits.
+    """
+
+    def __init__(self, smoothing: float, random_state: int, params):
+        self.smoothing = smoothing
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        import torch.nn.functional as F
+
+        from gan_oversampler import GANOverSampler, _losses
+
+        original = _losses.BCELoss.discriminator
+        keep = 1.0 - self.smoothing
+
+        def discriminator(loss, real_scores, fake_scores, rows, *args):
+            real = keep * F.softplus(-real_scores) + self.smoothing * F.softplus(
+                real_scores
+            )
+            return rows.mean(real) + rows.mean(F.softplus(fake_scores))
+
+        _losses.BCELoss.discriminator = discriminator
+        try:
+            gan = GANOverSampler(random_state=self.random_state, **self.params)
+            gan._training_step = "autograd"
+            return gan.fit_resample(X, y)
+        finally:
+            _losses.BCELoss.discriminator = original
+
+
+class AveragedGeneratorGAN:
+    """GANOverSampler that generates from a moving average of its weights.
+
+    An experiment for issue 15, not a library feature: during training an
+    exponential moving average of the generator's weights is kept (decay
+    ``decay`` per step, Yazici et al., 2019), and each class's generator is
+    that average at the class's last step instead of the last weights. The
+    training itself is unchanged; ``_training._on_step_end`` is patched only
+    while this sampler fits.
+    """
+
+    def __init__(self, decay: float, random_state: int, params):
+        self.decay = decay
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        import torch
+
+        from gan_oversampler import GANOverSampler, _training
+
+        original = _training._on_step_end
+        averages: dict[int, list[torch.Tensor]] = {}
+
+        def on_step_end(run, step: int) -> None:
+            weights = [p.detach() for p in run.gen.parameters()]
+            average = averages.setdefault(id(run), [])
+            with torch.no_grad():
+                if not average:
+                    average.extend(w.clone() for w in weights)
+                else:
+                    for a, w in zip(average, weights, strict=True):
+                        a.lerp_(w, 1.0 - self.decay)
+            ending = [
+                k for k in run.finish.get(step, ()) if run.classes[k].done_at is None
+            ]
+            original(run, step)
+            if ending:
+                with torch.no_grad():
+                    last = [w.clone() for w in weights]
+                    for w, a in zip(weights, average, strict=True):
+                        w.copy_(a)
+                    for k in ending:
+                        run.classes[k].final_state = run.gen.class_state(k)
+                    for w, a in zip(weights, last, strict=True):
+                        w.copy_(a)
+
+        _training._on_step_end = on_step_end
+        try:
+            gan = GANOverSampler(random_state=self.random_state, **self.params)
+            return gan.fit_resample(X, y)
+        finally:
+            _training._on_step_end = original
+
+
+def _smaller_budget(n_rows: int) -> int:
+    from gan_oversampler._training_plan import AUTO_STEPS
+
+    return min(AUTO_STEPS, max(400, 40 * n_rows))
+
+
+def _longer_budget(n_rows: int) -> int:
+    from gan_oversampler._training_plan import AUTO_STEPS
+
+    return 2 * AUTO_STEPS if n_rows < 100 else AUTO_STEPS
+
+
 def _gan_ensemble(ds, n_minority, args):
-    return GANEnsemble(3, args.seed, args.gan_params)
+    return GANEnsemble(3, args.gan_seed, args.gan_params)
 
 
 def _gan_filter(ds, n_minority, args):
-    return GANNeighbourFilter(ds, 3, 5, args.seed, args.gan_params)
+    return GANNeighbourFilter(ds, 3, 5, args.gan_seed, args.gan_params)
 
 
 METHODS: dict[str, Method] = {
@@ -652,7 +766,27 @@ METHODS: dict[str, Method] = {
     "gan_narrow": Method("GAN, noise x0.75 at generation", _gan_noise(0.75)),
     "gan_small": Method(
         "GAN, smaller budget for small classes",
-        lambda ds, n_minority, args: SmallClassBudgetGAN(args.seed, args.gan_params),
+        lambda ds, n_minority, args: ClassBudgetGAN(
+            _smaller_budget, args.gan_seed, args.gan_params
+        ),
+    ),
+    "gan_smooth": Method(
+        "GAN, real labels smoothed to 0.9",
+        lambda ds, n_minority, args: SmoothedLabelsGAN(
+            0.1, args.gan_seed, args.gan_params
+        ),
+    ),
+    "gan_ema": Method(
+        "GAN, moving average of the generator's weights",
+        lambda ds, n_minority, args: AveragedGeneratorGAN(
+            0.995, args.gan_seed, args.gan_params
+        ),
+    ),
+    "gan_long": Method(
+        "GAN, twice the budget for classes under 100 rows",
+        lambda ds, n_minority, args: ClassBudgetGAN(
+            _longer_budget, args.gan_seed, args.gan_params
+        ),
     ),
 }
 """Methods by command-line name, in the order results are reported.
@@ -667,11 +801,21 @@ the fold to the tuned classifier.
 """
 
 
-EXPERIMENTS = ("gan_knn", "gan_ens", "gan_wide", "gan_narrow", "gan_small")
+EXPERIMENTS = (
+    "gan_knn",
+    "gan_ens",
+    "gan_wide",
+    "gan_narrow",
+    "gan_small",
+    "gan_long",
+    "gan_smooth",
+    "gan_ema",
+)
 """Methods that run only when named (ideas measured for issue 15).
 
-They were measured when one generator per class was the default: add
-``--gan-param n_generators=1`` to reproduce SWEEP.md's numbers.
+``gan_knn``, ``gan_ens``, ``gan_wide``, ``gan_narrow`` and ``gan_small``
+were measured when one generator per class was the default: add
+``--gan-param n_generators=1`` to reproduce SWEEP.md's numbers for them.
 """
 
 
@@ -1364,6 +1508,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for everything")
     parser.add_argument(
+        "--gan-seed",
+        type=int,
+        default=None,
+        help="random_state of the GAN methods alone (default: --seed); the "
+        "folds and classifiers keep --seed, so the run pairs fold by fold "
+        "with one at another GAN seed",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help=f"datasets {', '.join(QUICK_DATASETS)}, {QUICK_FOLDS} folds, "
@@ -1447,11 +1599,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if not sep or not key:
             raise SystemExit(f"--gan-param expects KEY=VALUE, got {item!r}")
         if key == "random_state":
-            raise SystemExit("set the seed with --seed")
+            raise SystemExit("set the GAN's seed with --gan-seed")
         gan_params[key.strip()] = _parse_value(value.strip())
     if args.quick:
         gan_params.setdefault("epochs", QUICK_GAN_EPOCHS)
     args.gan_params = gan_params
+    if args.gan_seed is None:
+        args.gan_seed = args.seed
     if args.quality_cv is None:
         args.quality_cv = QUICK_FOLDS if args.quick else 5
     if args.ctgan_epochs is None:
@@ -1605,6 +1759,7 @@ def main(argv: list[str] | None = None) -> int:
         "folds": args.folds,
         "inner_folds": args.inner_folds,
         "seed": args.seed,
+        "gan_seed": args.gan_seed,
         "gan_params": {k: repr(v) for k, v in args.gan_params.items()},
         "ctgan_epochs": args.ctgan_epochs,
         "jobs": args.jobs,

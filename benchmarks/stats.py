@@ -2,9 +2,11 @@
 """Statistical comparison of the methods of a benchmark run.
 
 Reads the per-fold scores of ``run.py`` (``scores.csv``) and, per metric and
-comparison group, for each classifier alone (blocks = datasets) and for all
-classifiers together (blocks = dataset x classifier), with the per-dataset
-means over folds as block values:
+comparison group, for each classifier alone (blocks = datasets), for all
+classifiers together (``all``: blocks = dataset x classifier) and for the
+datasets (``datasets``: one block per dataset, its mean over the
+classifiers; unlike ``all``'s, these blocks are independent), with the
+per-dataset means over folds as block values:
 
 * the Friedman test (:func:`scipy.stats.friedmanchisquare`);
 * the mean rank of each method (1 = best; ties share the average rank);
@@ -108,6 +110,34 @@ def block_table(
     return complete, len(table) - len(complete)
 
 
+DATASET_MEANS = "datasets"
+"""The scope whose blocks are datasets, each the mean over its classifiers.
+
+A dataset's classifier cells share its folds and its synthetic rows, so the
+``all`` scope's dataset x classifier blocks are not independent; this scope's
+blocks are."""
+
+
+def scopes(scores: pd.DataFrame) -> list[str]:
+    """Each classifier alone, then ``all`` and :data:`DATASET_MEANS`."""
+    return [*dict.fromkeys(scores["classifier"]), "all", DATASET_MEANS]
+
+
+def scope_table(
+    scores: pd.DataFrame, methods: list[str], metric: str, scope: str
+) -> tuple[pd.DataFrame, int]:
+    """:func:`block_table` of one scope (a classifier, ``all`` or datasets)."""
+    if scope == DATASET_MEANS:
+        table, _ = block_table(scores, methods, metric)
+        by_dataset = table.groupby(level="dataset", sort=False)
+        # A dataset counts only with every classifier's block complete.
+        whole = by_dataset.size() == scores["classifier"].nunique()
+        complete = by_dataset.mean()[whole]
+        n_datasets = scores.loc[scores["method"].isin(methods), "dataset"].nunique()
+        return complete, n_datasets - len(complete)
+    return block_table(scores, methods, metric, None if scope == "all" else scope)
+
+
 def _wilcoxon(a: np.ndarray, b: np.ndarray) -> float:
     from scipy.stats import wilcoxon
 
@@ -188,7 +218,6 @@ def pairwise_holm(table: pd.DataFrame) -> pd.DataFrame:
 
 def analyse(scores: pd.DataFrame) -> pd.DataFrame:
     """Every number of the report, one row per group/metric/scope/method."""
-    classifiers = list(dict.fromkeys(scores["classifier"]))
     present = set(scores["method"])
     rows = []
     for group_name, group in GROUPS.items():
@@ -196,9 +225,8 @@ def analyse(scores: pd.DataFrame) -> pd.DataFrame:
         if REFERENCE not in methods or len(methods) < 3:
             continue
         for metric in group.metrics:
-            for scope in [*classifiers, "all"]:
-                clf = None if scope == "all" else scope
-                table, dropped = block_table(scores, methods, metric, clf)
+            for scope in scopes(scores):
+                table, dropped = scope_table(scores, methods, metric, scope)
                 chi2, p_friedman = _friedman(table)
                 result = compare(table)
                 for method, values in result.iterrows():
@@ -224,15 +252,13 @@ def worst_datasets(
     """Per classifier (and over all blocks): the dataset where GAN - other is
     lowest, its value, and how many datasets are below :data:`WORST_LIMIT`."""
     rows = []
-    classifiers = list(dict.fromkeys(scores["classifier"]))
-    for scope in [*classifiers, "all"]:
-        clf = None if scope == "all" else scope
-        table, _ = block_table(scores, [REFERENCE, against], metric, clf)
+    for scope in scopes(scores):
+        table, _ = scope_table(scores, [REFERENCE, against], metric, scope)
         if table.empty:
             continue
         diff = table[REFERENCE] - table[against]
         where = diff.idxmin()
-        name = where if clf is not None else f"{where[0]} / {where[1]}"
+        name = f"{where[0]} / {where[1]}" if scope == "all" else where
         rows.append(
             {
                 "scope": scope,
@@ -318,15 +344,14 @@ def _cd_figure(scores, group, methods, metric, labels, path: Path) -> None:
     import matplotlib.pyplot as plt
     import scikit_posthocs as sp
 
-    scopes = [*dict.fromkeys(scores["classifier"]), "all"]
+    panels = scopes(scores)
     cmap = plt.get_cmap("tab10")
     colours = {labels.get(m, m): cmap(i % 10) for i, m in enumerate(methods)}
     fig, axes = plt.subplots(
-        len(scopes), 1, figsize=(9, 1.7 * len(scopes)), squeeze=False
+        len(panels), 1, figsize=(9, 1.7 * len(panels)), squeeze=False
     )
-    for ax, scope in zip(axes[:, 0], scopes, strict=True):
-        clf = None if scope == "all" else scope
-        table, _ = block_table(scores, methods, metric, clf)
+    for ax, scope in zip(axes[:, 0], panels, strict=True):
+        table, _ = scope_table(scores, methods, metric, scope)
         if len(table) < 2:
             ax.set_visible(False)
             continue
@@ -347,7 +372,9 @@ def _cd_figure(scores, group, methods, metric, labels, path: Path) -> None:
             label_props={"fontsize": 8},
             color_palette={n: colours[n] for n in ranks.index},
         )
-        what = "all classifiers" if scope == "all" else scope
+        what = {"all": "all classifiers", DATASET_MEANS: "dataset means"}.get(
+            scope, scope
+        )
         ax.set_title(
             f"{what}: {len(table)} blocks, Friedman p = {_p(p)}", fontsize=9, loc="left"
         )
@@ -375,7 +402,10 @@ def write_stats(
     report.text(
         f"{n_datasets} datasets, classifiers {', '.join(classifiers)}.  Block "
         "values are the per-dataset means over folds; each classifier alone "
-        f"has one block per dataset, `all` one per dataset x classifier.  "
+        "has one block per dataset, `all` one per dataset x classifier, and "
+        f"`{DATASET_MEANS}` one per dataset, the mean over its classifiers (a "
+        "dataset's classifiers share its synthetic rows, so only "
+        f"`{DATASET_MEANS}`'s blocks are independent across classifiers).  "
         f"Mean ranks: 1 = best.  Friedman: does any method differ?  `p vs GAN`: "
         "two-sided Wilcoxon signed-rank test of the GAN against each method, "
         "Holm-corrected within the row; `+` = the GAN's mean is higher, `-` = "

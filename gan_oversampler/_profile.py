@@ -47,7 +47,7 @@ class ClassProfile:
         """
         numeric = self.numeric.state_dict()
         int_bounds = numeric.pop("int_bounds")
-        # The order of the keys is the file format's (version 3).
+        # The order of the keys is the file format's (unchanged since version 3).
         return {
             **numeric,
             "allowed": tensor(self.allowed),
