@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import json
 import logging
 import os
@@ -591,6 +592,26 @@ def _gan_noise(scale: float):
     return make
 
 
+@contextlib.contextmanager
+def _patched(owner: object, name: str, value: object):
+    """Replace ``owner.name`` by ``value`` while the block runs."""
+    original = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+def _fit_gan(random_state: int, params, X, y, step: str = "auto"):
+    """``GANOverSampler(random_state, **params).fit_resample(X, y)``."""
+    from gan_oversampler import GANOverSampler
+
+    gan = GANOverSampler(random_state=random_state, **params)
+    gan._training_step = step
+    return gan.fit_resample(X, y)
+
+
 class ClassBudgetGAN:
     """GANOverSampler whose ``epochs="auto"`` step budget depends on class size.
 
@@ -612,20 +633,14 @@ class ClassBudgetGAN:
         self.params = params
 
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
-        from gan_oversampler import GANOverSampler, _training_plan
-
-        original = _training_plan.auto_epochs
+        from gan_oversampler import _training_plan
 
         def auto_epochs(n_rows: int, batch_size: int) -> int:
             steps_per_epoch = max(1, n_rows // min(batch_size, n_rows))
             return max(1, -(-self.budget(n_rows) // steps_per_epoch))
 
-        _training_plan.auto_epochs = auto_epochs
-        try:
-            gan = GANOverSampler(random_state=self.random_state, **self.params)
-            return gan.fit_resample(X, y)
-        finally:
-            _training_plan.auto_epochs = original
+        with _patched(_training_plan, "auto_epochs", auto_epochs):
+            return _fit_gan(self.random_state, self.params, X, y)
 
 
 class SmoothedLabelsGAN:
@@ -648,9 +663,8 @@ class SmoothedLabelsGAN:
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         import torch.nn.functional as F
 
-        from gan_oversampler import GANOverSampler, _losses
+        from gan_oversampler import _losses
 
-        original = _losses.BCELoss.discriminator
         keep = 1.0 - self.smoothing
 
         def discriminator(loss, real_scores, fake_scores, rows, *args):
@@ -659,13 +673,8 @@ class SmoothedLabelsGAN:
             )
             return rows.mean(real) + rows.mean(F.softplus(fake_scores))
 
-        _losses.BCELoss.discriminator = discriminator
-        try:
-            gan = GANOverSampler(random_state=self.random_state, **self.params)
-            gan._training_step = "autograd"
-            return gan.fit_resample(X, y)
-        finally:
-            _losses.BCELoss.discriminator = original
+        with _patched(_losses.BCELoss, "discriminator", discriminator):
+            return _fit_gan(self.random_state, self.params, X, y, step="autograd")
 
 
 class AveragedGeneratorGAN:
@@ -687,7 +696,7 @@ class AveragedGeneratorGAN:
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         import torch
 
-        from gan_oversampler import GANOverSampler, _training
+        from gan_oversampler import _training
 
         original = _training._on_step_end
         averages: dict[int, list[torch.Tensor]] = {}
@@ -715,12 +724,8 @@ class AveragedGeneratorGAN:
                     for w, a in zip(weights, last, strict=True):
                         w.copy_(a)
 
-        _training._on_step_end = on_step_end
-        try:
-            gan = GANOverSampler(random_state=self.random_state, **self.params)
-            return gan.fit_resample(X, y)
-        finally:
-            _training._on_step_end = original
+        with _patched(_training, "_on_step_end", on_step_end):
+            return _fit_gan(self.random_state, self.params, X, y)
 
 
 def _smaller_budget(n_rows: int) -> int:
