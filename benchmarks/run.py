@@ -699,11 +699,11 @@ class AveragedGeneratorGAN:
         from gan_oversampler import _training
 
         original = _training._on_step_end
-        averages: dict[int, list[torch.Tensor]] = {}
 
         def on_step_end(run, step: int) -> None:
             weights = [p.detach() for p in run.gen.parameters()]
-            average = averages.setdefault(id(run), [])
+            # Kept on the run itself: a divergence retry is a new run.
+            average = run.__dict__.setdefault("generator_average", [])
             with torch.no_grad():
                 if not average:
                     average.extend(w.clone() for w in weights)
@@ -1226,8 +1226,12 @@ def write_summary(scores, resampling, classifiers, infos, args, path: Path) -> s
     labels = {m: METHODS[m].label for m in methods}
     datasets = [d for d in args.datasets if d in set(resampling["dataset"])]
     out = ["# Oversampling benchmark", ""]
+    gan_seed = getattr(args, "gan_seed", args.seed)
+    seeds = f"seed {args.seed}" + (
+        f", GAN seed {gan_seed}" if gan_seed != args.seed else ""
+    )
     out.append(
-        f"{args.folds}-fold stratified CV (seed {args.seed}), the same folds for "
+        f"{args.folds}-fold stratified CV ({seeds}), the same folds for "
         "every method; only the training fold is resampled.  Classifiers: "
         + ", ".join(CLASSIFIERS[c] for c in args.classifiers)
         + ".  Scores are means over folds and classifiers; best per row in bold. "

@@ -131,9 +131,10 @@ def scope_table(
         table, _ = block_table(scores, methods, metric)
         by_dataset = table.groupby(level="dataset", sort=False)
         # A dataset counts only with every classifier's block complete.
-        whole = by_dataset.size() == scores["classifier"].nunique()
+        rows = scores[scores["method"].isin(methods)]
+        whole = by_dataset.size() == rows["classifier"].nunique()
         complete = by_dataset.mean()[whole]
-        n_datasets = scores.loc[scores["method"].isin(methods), "dataset"].nunique()
+        n_datasets = rows["dataset"].nunique()
         return complete, n_datasets - len(complete)
     return block_table(scores, methods, metric, None if scope == "all" else scope)
 
