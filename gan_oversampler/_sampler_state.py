@@ -124,17 +124,16 @@ class SamplerState:
             }
             if label in self.generators_:
                 network = self.generators_[label]
-                profile = self._profiles[label].state_dict()
                 if isinstance(network, GeneratorEnsemble):  # format 4
                     histories = self.member_histories_[label]
                     entry["members"] = [
                         {"generator": _generator_state(m), "history": h.state_dict()}
                         for m, h in zip(network.members, histories, strict=True)
                     ]
-                    entry["profile"] = profile
-                else:
+                    entry["profile"] = self._profiles[label].state_dict()
+                else:  # the keys in the order of formats 2 and 3
                     entry["generator"] = _generator_state(network)
-                    entry["profile"] = profile
+                    entry["profile"] = self._profiles[label].state_dict()
                     entry["history"] = self.history_[label].state_dict()
             elif label in self._fallback_rows:
                 entry.update(_fallback_state(self._fallback_rows[label]))
