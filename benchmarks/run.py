@@ -728,6 +728,168 @@ class AveragedGeneratorGAN:
             return _fit_gan(self.random_state, self.params, X, y)
 
 
+class PackedDiscriminatorGAN:
+    """GANOverSampler whose discriminator scores packs of rows (PacGAN).
+
+    An experiment for issue 15 ("packing ... against mode collapse on small
+    classes"), not a library feature: the discriminator sees ``pac`` rows of
+    one kind (all real or all generated) concatenated into one input and
+    gives the pack one score (Lin et al., 2018), so a generator that repeats
+    a few rows is easier to tell apart. Each row's score is its pack's, so
+    the losses and the rows that count are unchanged. Packs are consecutive
+    rows of the real batch and of the generated batch separately (a batch
+    that does not divide repeats its first rows to fill the last pack).
+    Training takes the autograd step (the hand-written CPU step knows only
+    the plain discriminator); the discriminator class and the run's set-up
+    are patched only while this sampler fits.
+    """
+
+    def __init__(self, pac: int, random_state: int, params):
+        self.pac = pac
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        import torch
+
+        from gan_oversampler import _networks, _training
+
+        pac = self.pac
+
+        class PackedDiscriminator(_networks.Discriminator):
+            def __init__(self, n_encoded, hidden, *, n_stack, device, generator):
+                super().__init__(
+                    pac * n_encoded,
+                    hidden,
+                    n_stack=n_stack,
+                    device=device,
+                    generator=generator,
+                )
+                self.batch = None  # the stacked batch's rows, set once built
+
+            def forward(self, rows: torch.Tensor) -> torch.Tensor:
+                n_stack, n, width = rows.shape
+                scores = []
+                for part in rows.split(self.batch or n, dim=1):
+                    m = part.shape[1]
+                    packs = -(-m // pac)
+                    index = torch.arange(packs * pac, device=rows.device) % m
+                    packed = part[:, index].reshape(n_stack, packs, pac * width)
+                    score = self.net(packed).squeeze(-1)
+                    scores.append(score.repeat_interleave(pac, dim=1)[:, :m])
+                return torch.cat(scores, dim=1)
+
+        original = _training._initialize
+
+        def initialize(*args, **kwargs):
+            run = original(*args, **kwargs)
+            run.disc.batch = run.train_step.context.draws.width
+            return run
+
+        with (
+            _patched(_training, "Discriminator", PackedDiscriminator),
+            _patched(_training, "_initialize", initialize),
+        ):
+            return _fit_gan(self.random_state, self.params, X, y, step="autograd")
+
+
+class OtherClassNegativesGAN:
+    """GANOverSampler whose discriminator also learns the other classes' rows.
+
+    An experiment for issue 15 ("using the other classes' rows (the
+    discriminator ...)"), not a library feature: each class's discriminator
+    is also shown, every step, a batch of real rows of the other classes
+    (encoded with that class's own encoding) and learns to score them as not
+    of its class, with weight ``weight`` in its loss. A generated row that
+    falls where the other classes live then scores low, so the generator is
+    pushed out of their region; the generator's loss is unchanged. Training
+    takes the autograd step (the hand-written CPU step knows only the plain
+    loss); the class planning and the run's set-up are patched only while
+    this sampler fits.
+    """
+
+    def __init__(self, weight: float, random_state: int, params):
+        self.weight = weight
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        import numpy as np
+        import torch
+        import torch.nn.functional as F
+
+        from gan_oversampler import _sampler, _training
+        from gan_oversampler._autograd_step import AutogradStep, _set_requires_grad
+
+        weight = self.weight
+        others_of: dict[int, np.ndarray] = {}
+        plan_classes = _sampler.GANOverSampler._plan_classes
+        initialize = _training._initialize
+
+        def plan(sampler, frame, labels, random_state):
+            records = plan_classes(sampler, frame, labels, random_state)
+            for r in records:
+                if r.fallback is None:
+                    others = frame[np.asarray(labels) != r.label]
+                    others_of[id(r.encoded)] = sampler.encoder_.transform(
+                        others, r.profile
+                    )
+            return records
+
+        class NegativesStep(AutogradStep):
+            def __init__(self, context, others: list[np.ndarray]) -> None:
+                super().__init__(context)
+                like = {"device": context.draws.data.device}
+                self.data = torch.as_tensor(
+                    np.concatenate(others), dtype=context.draws.data.dtype, **like
+                )
+                sizes = torch.tensor([len(o) for o in others], **like)
+                self.offsets = (torch.cumsum(sizes, 0) - sizes).unsqueeze(1)
+                self.sizes = sizes.unsqueeze(1).to(self.data.dtype)
+
+            def compute(self, out, rng) -> None:
+                c = self.context
+                draws, rows, loss, width = c.draws, c.rows, c.loss, c.draws.width
+                draws.draw(rng)
+                real = draws.real
+                uniform = torch.rand(real.shape[:2], generator=rng, device=real.device)
+                index = (uniform * self.sizes).long() + self.offsets
+                other = self.data[index]
+                fake, _ = c.gen.activate(c.gen.net(draws.noise), uniform=draws.gumbel)
+                fake_rows = fake.detach()
+                _set_requires_grad(self._d_params, True)
+                scores = c.disc(torch.cat((real, fake_rows, other), dim=1))
+                real_scores = scores[:, :width]
+                fake_scores = scores[:, width : 2 * width]
+                other_scores = scores[:, 2 * width :]
+                d_loss = loss.discriminator(
+                    real_scores, fake_scores, rows, c.disc, real, fake_rows, rng
+                ) + weight * rows.mean(F.softplus(other_scores))
+                c.opt_d.zero_grad()
+                d_loss.sum().backward()
+                c.opt_d.step()
+                _set_requires_grad(self._d_params, False)
+                g_loss = loss.generator(c.disc(fake), rows)
+                c.opt_g.zero_grad()
+                g_loss.sum().backward()
+                c.opt_g.step()
+                with torch.no_grad():
+                    acc_real, acc_fake = loss.accuracy(real_scores, fake_scores, rows)
+                    out.copy_(torch.stack((g_loss, d_loss, acc_real, acc_fake), dim=1))
+
+        def initialize_run(class_rows, *args, **kwargs):
+            run = initialize(class_rows, *args, **kwargs)
+            others = [others_of[id(rows)] for rows in class_rows]
+            run.train_step = NegativesStep(run.train_step.context, others)
+            return run
+
+        with (
+            _patched(_sampler.GANOverSampler, "_plan_classes", plan),
+            _patched(_training, "_initialize", initialize_run),
+        ):
+            return _fit_gan(self.random_state, self.params, X, y, step="autograd")
+
+
 def _smaller_budget(n_rows: int) -> int:
     from gan_oversampler._training_plan import AUTO_STEPS
 
@@ -787,6 +949,24 @@ METHODS: dict[str, Method] = {
             0.995, args.gan_seed, args.gan_params
         ),
     ),
+    "gan_pac2": Method(
+        "GAN, discriminator on packs of 2 rows",
+        lambda ds, n_minority, args: PackedDiscriminatorGAN(
+            2, args.gan_seed, args.gan_params
+        ),
+    ),
+    "gan_pac4": Method(
+        "GAN, discriminator on packs of 4 rows",
+        lambda ds, n_minority, args: PackedDiscriminatorGAN(
+            4, args.gan_seed, args.gan_params
+        ),
+    ),
+    "gan_neg": Method(
+        "GAN, discriminator also told other classes' rows are not real",
+        lambda ds, n_minority, args: OtherClassNegativesGAN(
+            0.5, args.gan_seed, args.gan_params
+        ),
+    ),
     "gan_long": Method(
         "GAN, twice the budget for classes under 100 rows",
         lambda ds, n_minority, args: ClassBudgetGAN(
@@ -815,6 +995,9 @@ EXPERIMENTS = (
     "gan_long",
     "gan_smooth",
     "gan_ema",
+    "gan_pac2",
+    "gan_pac4",
+    "gan_neg",
 )
 """Methods that run only when named (ideas measured for issue 15).
 

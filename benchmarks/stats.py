@@ -102,12 +102,19 @@ def block_table(
         frame = frame[frame["classifier"] == classifier]
     keys = ["dataset", "classifier", "method"]
     grouped = frame.groupby(keys, sort=False)[metric]
-    means = grouped.mean().where(grouped.count() == grouped.size())
+    # Rounded so that equal scores rank as ties whatever the order they were
+    # summed in (a mean over GAN seeds is summed differently from one run).
+    means = grouped.mean().round(TIE_DECIMALS)
+    means = means.where(grouped.count() == grouped.size())
     table = means.unstack("method").reindex(columns=methods)
     complete = table.dropna()
     if classifier is not None:
         complete = complete.droplevel("classifier")
     return complete, len(table) - len(complete)
+
+
+TIE_DECIMALS = 12
+"""Block values are rounded to this many decimals before ranking and testing."""
 
 
 DATASET_MEANS = "datasets"
@@ -133,7 +140,7 @@ def scope_table(
         # A dataset counts only with every classifier's block complete.
         rows = scores[scores["method"].isin(methods)]
         whole = by_dataset.size() == rows["classifier"].nunique()
-        complete = by_dataset.mean()[whole]
+        complete = by_dataset.mean().round(TIE_DECIMALS)[whole]
         n_datasets = rows["dataset"].nunique()
         return complete, n_datasets - len(complete)
     return block_table(scores, methods, metric, None if scope == "all" else scope)

@@ -1,6 +1,6 @@
 """Pair an experiment's scores with the reference run's GAN (issue 15 sweeps).
 
-    python benchmarks/sweep_results/pair_with_reference.py SCORES.csv METHOD
+    python benchmarks/sweep_results/pair_with_reference.py SCORES.csv METHOD [REF_DIR]
 
 Prints, over the 406 dataset x classifier cells (means over folds), the
 experiment's mean against the reference GAN's with a two-sided Wilcoxon test
@@ -8,6 +8,10 @@ over the cells and over the per-dataset means (the cells of a dataset share
 its synthetic rows, so only the second treats independent units as such),
 the mean rank among the six other oversamplers of the reference run with the
 experiment in the GAN's place, and the cells more than 0.02 below SMOTE.
+``REF_DIR`` (default ``reference_results/full``) is the run to pair with:
+``reference_results/gan_seeds`` pairs with the GAN's mean over three seeds,
+the fair comparison for an idea whose training draws other random numbers
+than the default's from the first step on.
 """
 
 import sys
@@ -16,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 from scipy.stats import wilcoxon
 
-ref = pd.read_csv(Path(__file__).parents[1] / "reference_results/full/scores.csv")
+default = Path(__file__).parents[1] / "reference_results/full"
+ref = pd.read_csv(Path(sys.argv[3] if len(sys.argv) > 3 else default) / "scores.csv")
 exp = pd.read_csv(sys.argv[1])
 name = sys.argv[2]
 exp = exp[exp.method == name]
