@@ -612,6 +612,7 @@ def _fit_gan(random_state: int, params, X, y, step: str = "auto"):
     return gan.fit_resample(X, y)
 
 
+@dataclass
 class ClassBudgetGAN:
     """GANOverSampler whose ``epochs="auto"`` step budget depends on class size.
 
@@ -627,10 +628,9 @@ class ClassBudgetGAN:
       train twice as long; larger ones as before.
     """
 
-    def __init__(self, budget, random_state: int, params):
-        self.budget = budget
-        self.random_state = random_state
-        self.params = params
+    budget: Callable[[int], int]
+    random_state: int
+    params: dict
 
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         from gan_oversampler import _training_plan
@@ -643,6 +643,7 @@ class ClassBudgetGAN:
             return _fit_gan(self.random_state, self.params, X, y)
 
 
+@dataclass
 class SmoothedLabelsGAN:
     """GANOverSampler whose discriminator learns "real" as 0.9, not 1.
 
@@ -655,10 +656,9 @@ class SmoothedLabelsGAN:
     while this sampler fits.
     """
 
-    def __init__(self, smoothing: float, random_state: int, params):
-        self.smoothing = smoothing
-        self.random_state = random_state
-        self.params = params
+    smoothing: float
+    random_state: int
+    params: dict
 
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         import torch.nn.functional as F
@@ -677,6 +677,7 @@ class SmoothedLabelsGAN:
             return _fit_gan(self.random_state, self.params, X, y, step="autograd")
 
 
+@dataclass
 class AveragedGeneratorGAN:
     """GANOverSampler that generates from a moving average of its weights.
 
@@ -688,10 +689,9 @@ class AveragedGeneratorGAN:
     while this sampler fits.
     """
 
-    def __init__(self, decay: float, random_state: int, params):
-        self.decay = decay
-        self.random_state = random_state
-        self.params = params
+    decay: float
+    random_state: int
+    params: dict
 
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         import torch
@@ -728,6 +728,7 @@ class AveragedGeneratorGAN:
             return _fit_gan(self.random_state, self.params, X, y)
 
 
+@dataclass
 class PackedDiscriminatorGAN:
     """GANOverSampler whose discriminator scores packs of rows (PacGAN).
 
@@ -744,10 +745,9 @@ class PackedDiscriminatorGAN:
     are patched only while this sampler fits.
     """
 
-    def __init__(self, pac: int, random_state: int, params):
-        self.pac = pac
-        self.random_state = random_state
-        self.params = params
+    pac: int
+    random_state: int
+    params: dict
 
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         import torch
@@ -793,6 +793,7 @@ class PackedDiscriminatorGAN:
             return _fit_gan(self.random_state, self.params, X, y, step="autograd")
 
 
+@dataclass
 class OtherClassNegativesGAN:
     """GANOverSampler whose discriminator also learns the other classes' rows.
 
@@ -802,24 +803,26 @@ class OtherClassNegativesGAN:
     (encoded with that class's own encoding) and learns to score them as not
     of its class, with weight ``weight`` in its loss. A generated row that
     falls where the other classes live then scores low, so the generator is
-    pushed out of their region; the generator's loss is unchanged. Training
-    takes the autograd step (the hand-written CPU step knows only the plain
-    loss); the class planning and the run's set-up are patched only while
-    this sampler fits.
+    pushed out of their region; the generator's loss is unchanged. The loss
+    draws those rows itself, after the step's own draws. Training takes the
+    autograd step (the hand-written CPU step knows only the plain loss); the
+    class planning and the run's set-up are patched only while this sampler
+    fits.
     """
 
-    def __init__(self, weight: float, random_state: int, params):
-        self.weight = weight
-        self.random_state = random_state
-        self.params = params
+    weight: float
+    random_state: int
+    params: dict
 
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        import dataclasses
+
         import numpy as np
         import torch
         import torch.nn.functional as F
 
-        from gan_oversampler import _sampler, _training
-        from gan_oversampler._autograd_step import AutogradStep, _set_requires_grad
+        from gan_oversampler import _losses, _sampler, _training
+        from gan_oversampler._autograd_step import AutogradStep
 
         weight = self.weight
         others_of: dict[int, np.ndarray] = {}
@@ -836,51 +839,30 @@ class OtherClassNegativesGAN:
                     )
             return records
 
-        class NegativesStep(AutogradStep):
-            def __init__(self, context, others: list[np.ndarray]) -> None:
-                super().__init__(context)
-                like = {"device": context.draws.data.device}
+        class NegativesLoss(_losses.BCELoss):
+            def __init__(self, others: list[np.ndarray], like: torch.Tensor):
                 self.data = torch.as_tensor(
-                    np.concatenate(others), dtype=context.draws.data.dtype, **like
+                    np.concatenate(others), dtype=like.dtype, device=like.device
                 )
-                sizes = torch.tensor([len(o) for o in others], **like)
+                sizes = torch.tensor([len(o) for o in others], device=like.device)
                 self.offsets = (torch.cumsum(sizes, 0) - sizes).unsqueeze(1)
-                self.sizes = sizes.unsqueeze(1).to(self.data.dtype)
+                self.sizes = sizes.unsqueeze(1).to(like.dtype)
 
-            def compute(self, out, rng) -> None:
-                c = self.context
-                draws, rows, loss, width = c.draws, c.rows, c.loss, c.draws.width
-                draws.draw(rng)
-                real = draws.real
+            def discriminator(self, real_scores, fake_scores, rows, disc, real, *rest):
+                loss = super().discriminator(
+                    real_scores, fake_scores, rows, disc, real, *rest
+                )
+                rng = rest[-1]
                 uniform = torch.rand(real.shape[:2], generator=rng, device=real.device)
-                index = (uniform * self.sizes).long() + self.offsets
-                other = self.data[index]
-                fake, _ = c.gen.activate(c.gen.net(draws.noise), uniform=draws.gumbel)
-                fake_rows = fake.detach()
-                _set_requires_grad(self._d_params, True)
-                scores = c.disc(torch.cat((real, fake_rows, other), dim=1))
-                real_scores = scores[:, :width]
-                fake_scores = scores[:, width : 2 * width]
-                other_scores = scores[:, 2 * width :]
-                d_loss = loss.discriminator(
-                    real_scores, fake_scores, rows, c.disc, real, fake_rows, rng
-                ) + weight * rows.mean(F.softplus(other_scores))
-                c.opt_d.zero_grad()
-                d_loss.sum().backward()
-                c.opt_d.step()
-                _set_requires_grad(self._d_params, False)
-                g_loss = loss.generator(c.disc(fake), rows)
-                c.opt_g.zero_grad()
-                g_loss.sum().backward()
-                c.opt_g.step()
-                with torch.no_grad():
-                    acc_real, acc_fake = loss.accuracy(real_scores, fake_scores, rows)
-                    out.copy_(torch.stack((g_loss, d_loss, acc_real, acc_fake), dim=1))
+                other = self.data[(uniform * self.sizes).long() + self.offsets]
+                return loss + weight * rows.mean(F.softplus(disc(other)))
 
         def initialize_run(class_rows, *args, **kwargs):
             run = initialize(class_rows, *args, **kwargs)
             others = [others_of[id(rows)] for rows in class_rows]
-            run.train_step = NegativesStep(run.train_step.context, others)
+            context = run.train_step.context
+            loss = NegativesLoss(others, context.draws.data)
+            run.train_step = AutogradStep(dataclasses.replace(context, loss=loss))
             return run
 
         with (
@@ -900,6 +882,11 @@ def _longer_budget(n_rows: int) -> int:
     from gan_oversampler._training_plan import AUTO_STEPS
 
     return 2 * AUTO_STEPS if n_rows < 100 else AUTO_STEPS
+
+
+def _experiment(sampler: type, setting: object):
+    """A method making ``sampler(setting, --gan-seed, --gan-param)``."""
+    return lambda ds, n_minority, args: sampler(setting, args.gan_seed, args.gan_params)
 
 
 def _gan_ensemble(ds, n_minority, args):
@@ -933,45 +920,27 @@ METHODS: dict[str, Method] = {
     "gan_narrow": Method("GAN, noise x0.75 at generation", _gan_noise(0.75)),
     "gan_small": Method(
         "GAN, smaller budget for small classes",
-        lambda ds, n_minority, args: ClassBudgetGAN(
-            _smaller_budget, args.gan_seed, args.gan_params
-        ),
+        _experiment(ClassBudgetGAN, _smaller_budget),
     ),
     "gan_smooth": Method(
         "GAN, real labels smoothed to 0.9",
-        lambda ds, n_minority, args: SmoothedLabelsGAN(
-            0.1, args.gan_seed, args.gan_params
-        ),
+        _experiment(SmoothedLabelsGAN, 0.1),
     ),
     "gan_ema": Method(
         "GAN, moving average of the generator's weights",
-        lambda ds, n_minority, args: AveragedGeneratorGAN(
-            0.995, args.gan_seed, args.gan_params
-        ),
+        _experiment(AveragedGeneratorGAN, 0.995),
     ),
     "gan_pac2": Method(
         "GAN, discriminator on packs of 2 rows",
-        lambda ds, n_minority, args: PackedDiscriminatorGAN(
-            2, args.gan_seed, args.gan_params
-        ),
-    ),
-    "gan_pac4": Method(
-        "GAN, discriminator on packs of 4 rows",
-        lambda ds, n_minority, args: PackedDiscriminatorGAN(
-            4, args.gan_seed, args.gan_params
-        ),
+        _experiment(PackedDiscriminatorGAN, 2),
     ),
     "gan_neg": Method(
         "GAN, discriminator also told other classes' rows are not real",
-        lambda ds, n_minority, args: OtherClassNegativesGAN(
-            0.5, args.gan_seed, args.gan_params
-        ),
+        _experiment(OtherClassNegativesGAN, 0.5),
     ),
     "gan_long": Method(
         "GAN, twice the budget for classes under 100 rows",
-        lambda ds, n_minority, args: ClassBudgetGAN(
-            _longer_budget, args.gan_seed, args.gan_params
-        ),
+        _experiment(ClassBudgetGAN, _longer_budget),
     ),
 }
 """Methods by command-line name, in the order results are reported.
@@ -996,7 +965,6 @@ EXPERIMENTS = (
     "gan_smooth",
     "gan_ema",
     "gan_pac2",
-    "gan_pac4",
     "gan_neg",
 )
 """Methods that run only when named (ideas measured for issue 15).

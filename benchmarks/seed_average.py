@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import stats
 
-_SAME = ("classifiers", "folds", "inner_folds", "seed")
+_SAME = ("classifiers", "folds", "inner_folds", "seed", "gan_params")
 _KEYS = ["dataset", "fold", "method", "classifier"]
 
 
@@ -78,6 +78,8 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
         new = pd.read_csv(rerun / "scores.csv")
         for method in other["methods"]:
             seed = _gan_seed(other)
+            if not (scores["method"] == method).any():
+                raise SystemExit(f"{rerun}: {method} is not in the reference")
             if method not in seeds:
                 seeds[method] = [_gan_seed(config)]
                 runs[method] = [scores[scores["method"] == method]]
@@ -91,7 +93,9 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
         counts = stacked.groupby(_KEYS, sort=False).size()
         if (counts != len(parts)).any():
             raise SystemExit(f"{method}: the runs do not hold the same folds")
-        mean = stacked.groupby(_KEYS, sort=False)[metrics].mean()
+        grouped = stacked.groupby(_KEYS, sort=False)[metrics]
+        # A score missing at one seed stays missing, not averaged over fewer.
+        mean = grouped.mean().where(grouped.count() == len(parts))
         rows = scores["method"] == method
         index = pd.MultiIndex.from_frame(scores.loc[rows, _KEYS])
         scores.loc[rows, metrics] = mean.reindex(index).to_numpy()

@@ -20,8 +20,15 @@ from pathlib import Path
 import pandas as pd
 from scipy.stats import wilcoxon
 
-default = Path(__file__).parents[1] / "reference_results/full"
-ref = pd.read_csv(Path(sys.argv[3] if len(sys.argv) > 3 else default) / "scores.csv")
+full = Path(__file__).parents[1] / "reference_results/full"
+ref_dir = Path(sys.argv[3]) if len(sys.argv) > 3 else full
+ref = pd.read_csv(full / "scores.csv")
+if (ref_dir / "averaged_scores.csv").is_file():
+    # A seed_average.py folder holds only the averaged methods' rows.
+    averaged = pd.read_csv(ref_dir / "averaged_scores.csv")
+    ref = pd.concat([ref[~ref.method.isin(averaged.method)], averaged])
+elif ref_dir != full:
+    ref = pd.read_csv(ref_dir / "scores.csv")
 exp = pd.read_csv(sys.argv[1])
 name = sys.argv[2]
 exp = exp[exp.method == name]
