@@ -766,6 +766,7 @@ class PackedDiscriminatorGAN:
                     generator=generator,
                 )
                 self.batch = None  # the stacked batch's rows, set once built
+                self._packing: dict[int, torch.Tensor] = {}  # rows -> index
 
             def forward(self, rows: torch.Tensor) -> torch.Tensor:
                 n_stack, n, width = rows.shape
@@ -773,7 +774,10 @@ class PackedDiscriminatorGAN:
                 for part in rows.split(self.batch or n, dim=1):
                     m = part.shape[1]
                     packs = -(-m // pac)
-                    index = torch.arange(packs * pac, device=rows.device) % m
+                    index = self._packing.get(m)
+                    if index is None:  # built once per part size, not per step
+                        index = torch.arange(packs * pac, device=rows.device) % m
+                        self._packing[m] = index
                     packed = part[:, index].reshape(n_stack, packs, pac * width)
                     score = self.net(packed).squeeze(-1)
                     scores.append(score.repeat_interleave(pac, dim=1)[:, :m])

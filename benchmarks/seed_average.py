@@ -76,8 +76,8 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
         if set(other["datasets"]) != set(config["datasets"]):
             raise SystemExit(f"{rerun}: must cover the reference's datasets")
         new = pd.read_csv(rerun / "scores.csv")
+        seed = _gan_seed(other)
         for method in other["methods"]:
-            seed = _gan_seed(other)
             if not (scores["method"] == method).any():
                 raise SystemExit(f"{rerun}: {method} is not in the reference")
             if method not in seeds:
@@ -90,12 +90,11 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
     metrics = [c for c in scores.columns if c not in _KEYS]
     for method, parts in runs.items():
         stacked = pd.concat(parts, ignore_index=True)
-        counts = stacked.groupby(_KEYS, sort=False).size()
-        if (counts != len(parts)).any():
+        grouped = stacked.groupby(_KEYS, sort=False)
+        if (grouped.size() != len(parts)).any():
             raise SystemExit(f"{method}: the runs do not hold the same folds")
-        grouped = stacked.groupby(_KEYS, sort=False)[metrics]
         # A score missing at one seed stays missing, not averaged over fewer.
-        mean = grouped.mean().where(grouped.count() == len(parts))
+        mean = grouped[metrics].mean().where(grouped[metrics].count() == len(parts))
         rows = scores["method"] == method
         index = pd.MultiIndex.from_frame(scores.loc[rows, _KEYS])
         scores.loc[rows, metrics] = mean.reindex(index).to_numpy()

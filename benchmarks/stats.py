@@ -85,6 +85,10 @@ and threshold tuning."""
 # ----------------------------------------------------------------------------
 
 
+TIE_DECIMALS = 12
+"""Block values are rounded to this many decimals before ranking and testing."""
+
+
 def block_table(
     scores: pd.DataFrame,
     methods: list[str],
@@ -111,10 +115,6 @@ def block_table(
     if classifier is not None:
         complete = complete.droplevel("classifier")
     return complete, len(table) - len(complete)
-
-
-TIE_DECIMALS = 12
-"""Block values are rounded to this many decimals before ranking and testing."""
 
 
 DATASET_MEANS = "datasets"
