@@ -60,6 +60,8 @@ class Group:
     metrics: list[str]
     goal_against: str | None = None
     goal_metrics: list[str] = field(default_factory=list)
+    goal_pair: tuple[str, str] | None = None
+    """``(method, baseline)``: the goal is ``method`` above ``baseline``."""
 
 
 GROUPS = {
@@ -74,6 +76,8 @@ GROUPS = {
         "Baselines: class weights and tuned thresholds",
         ["cw", "cw_tt", "gan_tt", "gan"],
         ["balanced_accuracy", "gmean", "ap"],
+        goal_metrics=["balanced_accuracy", "gmean", "ap"],
+        goal_pair=("gan_tt", "cw_tt"),
     ),
 }
 """Comparison groups: (a) the oversamplers; (b) the GAN against class weights
@@ -433,6 +437,8 @@ def write_stats(
             report.text(f"Not in this run: {', '.join(missing)}.")
         if group.goal_against and group.goal_against in methods:
             _goal_section(report, scores, part, group, labels)
+        if group.goal_pair and set(group.goal_pair) <= set(methods):
+            _pair_goal_section(report, scores, group, labels)
         for metric in group.metrics:
             rows_rank, rows_p = [], []
             for scope, sub in part[part["metric"] == metric].groupby(
@@ -525,6 +531,37 @@ def _goal_section(report, scores, part, group, labels) -> None:
             ]
         rows.append(row)
     report.table(header, rows, f"GAN against {name}")
+
+
+def _pair_goal_section(report, scores, group, labels) -> None:
+    method, baseline = group.goal_pair
+    name, base = labels.get(method, method), labels.get(baseline, baseline)
+    report.heading(f"Goal check: {name} against {base}", 3)
+    metrics = ", ".join(METRICS[m] for m in group.goal_metrics)
+    report.text(
+        f"Goal, per scope, on {metrics}: {name} is above {base}.  Shown: the "
+        f"mean of {name} - {base} over the blocks, how many blocks {name} is "
+        f"above, and the two-sided Wilcoxon signed-rank p of this one "
+        f"comparison (not corrected); met = above with p < {ALPHA}."
+    )
+    header = ["scope"]
+    for metric in group.goal_metrics:
+        header += [f"{METRICS[metric]}: {name} - {base}", "p", "met"]
+    rows = []
+    for scope in scopes(scores):
+        row = [scope]
+        for metric in group.goal_metrics:
+            table, _ = scope_table(scores, [method, baseline], metric, scope)
+            diff = table[method] - table[baseline]
+            p = _wilcoxon(table[method].to_numpy(), table[baseline].to_numpy())
+            met = diff.mean() > 0 and p < ALPHA
+            row += [
+                f"{diff.mean():+.4f} ({int((diff > 0).sum())}/{len(diff)} above)",
+                _p(p),
+                "yes" if met else "no",
+            ]
+        rows.append(row)
+    report.table(header, rows, f"{name} against {base}")
 
 
 def _labels_from(config: Path) -> dict[str, str]:
