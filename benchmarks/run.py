@@ -752,7 +752,7 @@ class PackedDiscriminatorGAN:
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         import torch
 
-        from gan_oversampler import _networks, _training
+        from gan_oversampler import _networks
 
         pac = self.pac
 
@@ -769,9 +769,9 @@ class PackedDiscriminatorGAN:
                 self._packing: dict[int, torch.Tensor] = {}  # rows -> index
 
             def forward(self, rows: torch.Tensor) -> torch.Tensor:
-                n_stack, n, width = rows.shape
+                n_stack, _, width = rows.shape
                 scores = []
-                for part in rows.split(self.batch or n, dim=1):
+                for part in _batch_parts(rows, self.batch):
                     m = part.shape[1]
                     packs = -(-m // pac)
                     index = self._packing.get(m)
@@ -783,18 +783,90 @@ class PackedDiscriminatorGAN:
                     scores.append(score.repeat_interleave(pac, dim=1)[:, :m])
                 return torch.cat(scores, dim=1)
 
-        original = _training._initialize
+        return _fit_with_discriminator(
+            PackedDiscriminator, self.random_state, self.params, X, y
+        )
 
-        def initialize(*args, **kwargs):
-            run = original(*args, **kwargs)
-            run.disc.batch = run.train_step.context.draws.width
-            return run
 
-        with (
-            _patched(_training, "Discriminator", PackedDiscriminator),
-            _patched(_training, "_initialize", initialize),
-        ):
-            return _fit_gan(self.random_state, self.params, X, y, step="autograd")
+def _batch_parts(rows, batch: int | None) -> tuple:
+    """The real and the generated rows of a stacked discriminator batch.
+
+    The training step scores the real batch and the generated batch in one
+    call, stacked along the rows; ``batch`` is one batch's width (None before
+    the run sets it: the whole input is one part).
+    """
+    return rows.split(batch or rows.shape[1], dim=1)
+
+
+def _fit_with_discriminator(discriminator: type, random_state, params, X, y):
+    """Fit the GAN with another discriminator class that reads ``.batch``."""
+    from gan_oversampler import _training
+
+    original = _training._initialize
+
+    def initialize(*args, **kwargs):
+        run = original(*args, **kwargs)
+        run.disc.batch = run.train_step.context.draws.width
+        return run
+
+    with (
+        _patched(_training, "Discriminator", discriminator),
+        _patched(_training, "_initialize", initialize),
+    ):
+        return _fit_gan(random_state, params, X, y, step="autograd")
+
+
+@dataclass
+class MinibatchStdGAN:
+    """GANOverSampler whose discriminator also sees its batch's spread.
+
+    An experiment for issue 15 ("minibatch discrimination against mode
+    collapse on small classes"), not a library feature: every row given to
+    the discriminator carries, as ``width`` extra inputs, the standard
+    deviation of each encoded column over the batch it came in (the real
+    batch and the generated batch separately), in the spirit of the
+    minibatch standard deviation of Karras et al. (2018). A generator whose
+    rows are less (or more) spread than the real ones is then told apart by
+    every row's score. Training takes the autograd step (the hand-written
+    CPU step knows only the plain discriminator); the discriminator class
+    and the run's set-up are patched only while this sampler fits.
+    """
+
+    scale: float
+    random_state: int
+    params: dict
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        import torch
+
+        from gan_oversampler import _networks
+
+        scale = self.scale
+
+        class SpreadDiscriminator(_networks.Discriminator):
+            def __init__(self, n_encoded, hidden, *, n_stack, device, generator):
+                super().__init__(
+                    2 * n_encoded,
+                    hidden,
+                    n_stack=n_stack,
+                    device=device,
+                    generator=generator,
+                )
+                self.batch = None  # the stacked batch's rows, set once built
+
+            def forward(self, rows: torch.Tensor) -> torch.Tensor:
+                rows, added = _networks._stacked(rows)
+                parts = []
+                for part in _batch_parts(rows, self.batch):
+                    # One row has no spread: it is given zeros.
+                    spread = part.std(dim=1, correction=0, keepdim=True)
+                    parts.append(torch.cat([part, scale * spread.expand_as(part)], -1))
+                scores = self.net(torch.cat(parts, dim=1)).squeeze(-1)
+                return scores.squeeze(0) if added else scores
+
+        return _fit_with_discriminator(
+            SpreadDiscriminator, self.random_state, self.params, X, y
+        )
 
 
 @dataclass
@@ -937,6 +1009,10 @@ METHODS: dict[str, Method] = {
     "gan_pac2": Method(
         "GAN, discriminator on packs of 2 rows",
         _experiment(PackedDiscriminatorGAN, 2),
+    ),
+    "gan_mbstd": Method(
+        "GAN, discriminator also sees each batch's column spread",
+        _experiment(MinibatchStdGAN, 1.0),
     ),
     "gan_neg": Method(
         "GAN, discriminator also told other classes' rows are not real",
