@@ -752,20 +752,11 @@ class PackedDiscriminatorGAN:
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         import torch
 
-        from gan_oversampler import _networks
-
         pac = self.pac
 
-        class PackedDiscriminator(_networks.Discriminator):
-            def __init__(self, n_encoded, hidden, *, n_stack, device, generator):
-                super().__init__(
-                    pac * n_encoded,
-                    hidden,
-                    n_stack=n_stack,
-                    device=device,
-                    generator=generator,
-                )
-                self.batch = None  # the stacked batch's rows, set once built
+        class PackedDiscriminator(_wider_discriminator(pac)):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
                 self._packing: dict[int, torch.Tensor] = {}  # rows -> index
 
             def forward(self, rows: torch.Tensor) -> torch.Tensor:
@@ -786,6 +777,28 @@ class PackedDiscriminatorGAN:
         return _fit_with_discriminator(
             PackedDiscriminator, self.random_state, self.params, X, y
         )
+
+
+def _wider_discriminator(factor: int) -> type:
+    """A :class:`Discriminator` taking ``factor`` times the encoded width.
+
+    Its ``batch`` (one batch's rows, for :func:`_batch_parts`) is set by
+    :func:`_fit_with_discriminator` once the run is built.
+    """
+    from gan_oversampler import _networks
+
+    class Wider(_networks.Discriminator):
+        def __init__(self, n_encoded, hidden, *, n_stack, device, generator):
+            super().__init__(
+                factor * n_encoded,
+                hidden,
+                n_stack=n_stack,
+                device=device,
+                generator=generator,
+            )
+            self.batch = None
+
+    return Wider
 
 
 def _batch_parts(rows, batch: int | None) -> tuple:
@@ -824,7 +837,8 @@ class MinibatchStdGAN:
     collapse on small classes"), not a library feature: every row given to
     the discriminator carries, as ``width`` extra inputs, the standard
     deviation of each encoded column over the batch it came in (the real
-    batch and the generated batch separately), in the spirit of the
+    batch and the generated batch separately; with classes stacked, over
+    the largest class's batch width, padding rows included), in the spirit of the
     minibatch standard deviation of Karras et al. (2018). A generator whose
     rows are less (or more) spread than the real ones is then told apart by
     every row's score. Training takes the autograd step (the hand-written
@@ -843,22 +857,13 @@ class MinibatchStdGAN:
 
         scale = self.scale
 
-        class SpreadDiscriminator(_networks.Discriminator):
-            def __init__(self, n_encoded, hidden, *, n_stack, device, generator):
-                super().__init__(
-                    2 * n_encoded,
-                    hidden,
-                    n_stack=n_stack,
-                    device=device,
-                    generator=generator,
-                )
-                self.batch = None  # the stacked batch's rows, set once built
-
+        class SpreadDiscriminator(_wider_discriminator(2)):
             def forward(self, rows: torch.Tensor) -> torch.Tensor:
                 rows, added = _networks._stacked(rows)
                 parts = []
                 for part in _batch_parts(rows, self.batch):
-                    # One row has no spread: it is given zeros.
+                    # Over the whole stacked batch, a smaller class's padding
+                    # rows included (the loss ignores them, this does not).
                     spread = part.std(dim=1, correction=0, keepdim=True)
                     parts.append(torch.cat([part, scale * spread.expand_as(part)], -1))
                 scores = self.net(torch.cat(parts, dim=1)).squeeze(-1)

@@ -552,6 +552,9 @@ def _pair_goal_section(report, scores, group, labels) -> None:
         row = [scope]
         for metric in group.goal_metrics:
             table, _ = scope_table(scores, [method, baseline], metric, scope)
+            if table.empty:
+                row += ["-", "-", "-"]
+                continue
             diff = table[method] - table[baseline]
             p = _wilcoxon(table[method].to_numpy(), table[baseline].to_numpy())
             met = diff.mean() > 0 and p < ALPHA
