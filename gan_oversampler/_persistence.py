@@ -44,10 +44,13 @@ __all__ = ["FORMAT_VERSION", "load_sampler", "save_sampler"]
 #: ``members`` (several generators, each with its history) instead of one
 #: ``generator`` and ``history``. Files of versions 2 and 3 load with
 #: ``n_generators=1``, the model they hold.
-FORMAT_VERSION = 4
+#: 5: the parameters include ``match_marginals``, and a class given a GAN may
+#: hold its ``marginal_map``. Files of versions 2 to 4 load with
+#: ``match_marginals=False``, the sampling they were written with.
+FORMAT_VERSION = 5
 #: Versions :func:`load_sampler` reads. Fields added since version 2 are
 #: optional: without them, a file loads as version 2 did.
-_READABLE_VERSIONS = (2, 3, 4)
+_READABLE_VERSIONS = (2, 3, 4, 5)
 _MAGIC = "gan_oversampler.GANOverSampler"
 
 

@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
 from ._device import resolve_device
 from ._encoding import TabularEncoder
 from ._generator_ensemble import class_generator
+from ._marginal_map import POOL_ROWS, MarginalMap, mapped_columns
 from ._networks import resolve_architecture
 from ._persistence import load_sampler, save_sampler
 from ._random import draw_seed, local_random_state, torch_generator
@@ -41,6 +42,8 @@ __all__ = ["GANOverSampler", "SmallClassWarning", "TrainingFailedError"]
 #: of up to 200 rows.
 AUTO_GENERATORS_BELOW = 200
 AUTO_GENERATORS = 3
+#: Mixed with a class's seed to seed the pool its marginal map is fitted on.
+_POOL_STREAM = 1
 
 
 def _show(label: object) -> str:
@@ -177,6 +180,24 @@ None, default=None
         match and suits skewed columns; it was chosen over ``"minmax"``
         (:class:`~sklearn.preprocessing.MinMaxScaler`) by the benchmark sweep.
 
+    match_marginals : bool, default=True
+        Give every numeric column of the synthetic rows the class's own
+        distribution. After a class's GAN is trained, the monotone map that
+        sends the generator's distribution of each numeric column onto the
+        class's is fitted (quantile mapping, from 4,096 generated rows and
+        the class's rows, each summarised by 1,025 quantiles) and applied to
+        every row the class's generator makes, in :meth:`fit_resample` and
+        :meth:`sample`. Rows keep the generator's order within each column,
+        so the generator still decides which values go together, while each
+        column's values follow the class's; the rows of one call are spread
+        evenly over each column's distribution (the ``i``-th smallest of ``n``
+        between the class's ``i/n`` and ``(i+1)/n`` quantiles), so ask for
+        rows in one call rather than one at a time. Columns with missing
+        values are left as generated. On the benchmark, averaged over three
+        GAN seeds, it raised balanced accuracy by 0.0035 and G-mean by 0.0054
+        (Wilcoxon p = 1e-04 and 3e-05 over the 58 per-dataset means).
+        ``False`` keeps the generator's values as they are.
+
     latent_dim : int or "auto", default="auto"
         Size of the generator's noise input. ``"auto"`` is half the encoded
         width, clipped to ``[16, 128]``.
@@ -308,7 +329,10 @@ None, default=None
     Synthetic rows follow the original rows in the output, grouped by class in
     the order of ``sampling_strategy_``. With an integer ``random_state``, the
     CPU and the same number of torch threads, the output is identical from
-    run to run; no global random state is seeded or consumed.
+    run to run on the same machine; no global random state is seeded or
+    consumed. Another CPU model may round the training's arithmetic
+    differently, and a GAN's training amplifies such differences, so its rows
+    are then other draws of the same quality.
 
     The GANs of classes whose planned step counts are within 25% of each
     other train together, as one stacked model.
@@ -337,6 +361,7 @@ None, default=None
             StrOptions({"minmax", "standard", "quantile"}),
             HasMethods(["fit", "transform", "inverse_transform"]),
         ],
+        "match_marginals": ["boolean"],
         "latent_dim": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
@@ -379,6 +404,7 @@ None, default=None
         categorical_features="auto",
         categorical_encoder=None,
         numeric_transformer=None,
+        match_marginals=True,
         latent_dim="auto",
         generator_hidden="auto",
         discriminator_hidden="auto",
@@ -399,6 +425,7 @@ None, default=None
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
         self.numeric_transformer = numeric_transformer
+        self.match_marginals = match_marginals
         self.latent_dim = latent_dim
         self.generator_hidden = generator_hidden
         self.discriminator_hidden = discriminator_hidden
@@ -552,6 +579,8 @@ None, default=None
         self.generators_ = {}
         self.history_ = {}
         self.member_histories_ = {}
+        self._marginal_maps = {}
+        mapped = mapped_columns(self.encoder_.spans_) if self.match_marginals else []
         # How small classes are oversampled, fixed at fit (set_params after
         # fitting does not change how this fit samples).
         self._fallback_method = self.small_class
@@ -574,9 +603,13 @@ None, default=None
             )
             ends = np.cumsum(sizes)
             for record, k, end in zip(group, sizes, ends, strict=True):
-                record.encoded = None  # free the encoded rows
                 networks, histories = zip(*results[end - k : end], strict=True)
                 network = class_generator(networks)
+                if mapped:
+                    self._marginal_maps[record.label] = self._fit_marginal_map(
+                        network, mapped, record
+                    )
+                record.encoded = None  # free the encoded rows
                 self.generators_[record.label] = network
                 self.history_[record.label] = histories[0]
                 self.member_histories_[record.label] = list(histories)
@@ -625,11 +658,27 @@ None, default=None
         return rows.reset_index(drop=True)
 
     # ----------------------------------------------------------- generation
+    def _fit_marginal_map(self, network, columns: list[int], record) -> MarginalMap:
+        """The map of a class's numeric columns, from a pool of its own draws.
+
+        The pool comes from a generator of its own, seeded from the class's
+        seed, so the rows the class then generates are the same draws as
+        without ``match_marginals``.
+        """
+        sequence = np.random.SeedSequence([record.seed, _POOL_STREAM])
+        pool_seed = int(sequence.generate_state(1)[0] >> 1)
+        device = network.block_index.device
+        pool = generate(
+            network, POOL_ROWS, generator=torch_generator(pool_seed, device)
+        )
+        return MarginalMap.fit(columns, record.encoded, pool)
+
     def _generate(self, label, n_samples: int, generator: torch.Generator, seed: int):
         encoded = generate(self.generators_[label], n_samples, generator=generator)
-        values = self.encoder_.decode(
-            encoded, self._profiles[label], np.random.default_rng(seed)
-        )
+        rng = np.random.default_rng(seed)
+        if label in self._marginal_maps:
+            encoded = self._marginal_maps[label].apply(encoded, rng)
+        values = self.encoder_.decode(encoded, self._profiles[label], rng)
         return restore_table(self.encoder_.schema, values)
 
     def _draw_fallback(self, label, n_samples: int, rng: np.random.Generator):

@@ -18,6 +18,7 @@ import torch
 from ._encoding import TabularEncoder
 from ._generator_ensemble import GeneratorEnsemble, class_generator
 from ._history import TrainingHistory
+from ._marginal_map import MarginalMap, mapped_columns
 from ._networks import Generator
 from ._profile import ClassProfile
 from ._state import (
@@ -89,6 +90,13 @@ def _generator_from_state(spec: dict, encoder: TabularEncoder) -> Generator:
     return net.eval()
 
 
+def _map_from_state(spec: dict, encoder: TabularEncoder) -> MarginalMap:
+    marginal_map = MarginalMap.from_state(spec)
+    if not set(marginal_map.columns.tolist()) <= set(mapped_columns(encoder.spans_)):
+        raise ValueError("a marginal map names columns that are not mapped numeric")
+    return marginal_map
+
+
 class SamplerState:
     """Mixin: a fitted sampler's ``state_dict`` and ``from_state``."""
 
@@ -135,6 +143,8 @@ class SamplerState:
                     entry["generator"] = _generator_state(network)
                     entry["profile"] = self._profiles[label].state_dict()
                     entry["history"] = self.history_[label].state_dict()
+                if label in self._marginal_maps:  # format 5
+                    entry["marginal_map"] = self._marginal_maps[label].state_dict()
             elif label in self._fallback_rows:
                 entry.update(_fallback_state(self._fallback_rows[label]))
             classes.append(entry)
@@ -183,8 +193,10 @@ class SamplerState:
             ArithmeticError, for a number out of range).
         """
         params = {k: param_from_state(v) for k, v in state["params"].items()}
-        # States from before n_generators existed hold one generator per class.
+        # States from before n_generators existed hold one generator per class,
+        # and those from before match_marginals sampled without a map.
         params.setdefault("n_generators", 1)
+        params.setdefault("match_marginals", False)
         sampler = cls(**params)
         sampler._fallback_method = sampler.small_class
         label_dtype = np.dtype(state["label_dtype"])
@@ -200,6 +212,7 @@ class SamplerState:
         sampler.generators_, sampler.history_ = {}, {}
         sampler.member_histories_ = {}
         sampler._profiles, sampler._fallback_rows = {}, {}
+        sampler._marginal_maps = {}
         for entry in state["classes"]:
             label = np.asarray(entry["label"], dtype=label_dtype)[()]
             sampler.sampling_strategy_[label] = require_int(
@@ -215,6 +228,10 @@ class SamplerState:
                 histories = [TrainingHistory.from_state(s["history"]) for s in specs]
                 sampler.history_[label] = histories[0]
                 sampler.member_histories_[label] = histories
+                if "marginal_map" in entry:
+                    sampler._marginal_maps[label] = _map_from_state(
+                        entry["marginal_map"], encoder
+                    )
             elif "fallback_rows" in entry:
                 sampler._fallback_rows[label] = _fallback_from_state(
                     entry, encoder.schema

@@ -28,11 +28,18 @@ def fitted(mixed, fast):
 
 @pytest.fixture
 def fitted_single(mixed, fast):
-    """As ``fitted``, with one generator per class, as files before format 4."""
+    """As ``fitted``, with one generator per class and no marginal map, as
+    files before format 4."""
     X, y = mixed
     X = X.copy()
     X.loc[X.index[:4], "salary"] = np.nan
-    sampler = GANOverSampler(missing="model", n_generators=1, random_state=0, **fast)
+    sampler = GANOverSampler(
+        missing="model",
+        n_generators=1,
+        match_marginals=False,
+        random_state=0,
+        **fast,
+    )
     sampler.fit_resample(X, y)
     return sampler, X
 
@@ -90,8 +97,16 @@ def _saved_as(sampler, path, edit):
     return path
 
 
+def _as_format_4(payload: dict) -> None:
+    """Drop what format 5 added: the match_marginals parameter and the maps."""
+    assert not any("marginal_map" in entry for entry in payload["classes"])
+    payload["format_version"] = 4
+    del payload["params"]["match_marginals"]
+
+
 def _as_format_3(payload: dict) -> None:
-    """Drop what format 4 added: the n_generators parameter."""
+    """Drop what formats 4 and 5 added: n_generators (and match_marginals)."""
+    _as_format_4(payload)
     assert not any("members" in entry for entry in payload["classes"])
     payload["format_version"] = 3
     del payload["params"]["n_generators"]
@@ -239,6 +254,32 @@ def test_categorical_columns_keep_categories_dtype(tmp_path, fast, categories, o
     assert rows["c"].cat.ordered is ordered
 
 
+def test_maps_are_saved_and_used_after_loading(tmp_path, fitted):
+    sampler, _ = fitted
+    assert set(sampler._marginal_maps) == set(sampler.generators_)
+    sampler.save(tmp_path / "s.pt")
+    loaded = GANOverSampler.load(tmp_path / "s.pt")
+    assert set(loaded._marginal_maps) == set(sampler._marginal_maps)
+    pd.testing.assert_frame_equal(
+        loaded.sample(50, "rare", random_state=3),
+        sampler.sample(50, "rare", random_state=3),
+    )
+
+
+def test_format_4_files_load_without_marginal_maps(tmp_path, mixed, fast):
+    X, y = mixed
+    sampler = GANOverSampler(match_marginals=False, random_state=0, **fast)
+    sampler.fit_resample(X, y)
+    loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_4))
+    assert loaded.match_marginals is False
+    assert loaded._marginal_maps == {}
+    assert loaded.get_params() == sampler.get_params()
+    pd.testing.assert_frame_equal(
+        loaded.sample(30, "rare", random_state=0),
+        sampler.sample(30, "rare", random_state=0),
+    )
+
+
 def test_format_3_files_load_with_one_generator(tmp_path, fitted_single):
     sampler, _ = fitted_single
     loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_3))
@@ -377,6 +418,16 @@ def _drop_profile_center(payload):
     del next(c for c in payload["classes"] if "profile" in c)["profile"]["center"]
 
 
+def _misplace_marginal_map(payload):
+    entry = next(c for c in payload["classes"] if "marginal_map" in c)
+    entry["marginal_map"]["columns"] = entry["marginal_map"]["columns"] + 100
+
+
+def _shrink_marginal_map(payload):
+    entry = next(c for c in payload["classes"] if "marginal_map" in c)
+    entry["marginal_map"]["source"] = entry["marginal_map"]["source"][:10]
+
+
 def _widen_generator(payload):
     entry = next(c for c in payload["classes"] if "profile" in c)
     spec = entry["members"][0] if "members" in entry else entry
@@ -398,6 +449,8 @@ def _widen_generator(payload):
         lambda p: p["encoder"].update(spans=[[0, 1]]),
         _drop_profile_center,
         _widen_generator,
+        _misplace_marginal_map,
+        _shrink_marginal_map,
     ],
     ids=[
         "no-encoder",
@@ -410,6 +463,8 @@ def _widen_generator(payload):
         "bad-span",
         "no-profile-field",
         "weights-do-not-fit",
+        "map-on-unmapped-columns",
+        "map-quantiles-cut",
     ],
 )
 def test_damaged_files_are_refused(tmp_path, fitted, edit):
