@@ -619,3 +619,22 @@ def test_quality_report_refit_seeds_clone_and_spares_global_rng():
     assert after[2:] == state[2:]
     pd.testing.assert_frame_equal(first, quality_report(smote, X, y, random_state=0))
     assert smote.get_params()["random_state"] is None  # the caller's is unchanged
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_fold_holds_out_both_classes(seed):
+    """With as few groups of a class as folds, each fold still gets one of
+    them (scikit-learn 1.6's StratifiedGroupKFold often did not)."""
+    from gan_oversampler.metrics._detectability import _group_folds
+
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.zeros(3, int), np.ones(40, int)]
+    groups = np.arange(43)
+    groups[3] = 0  # one chunk with a real row and a synthetic copy of it
+    folds = _group_folds(y, groups, 3, rng)
+    tests = np.concatenate([test for _, test in folds])
+    assert sorted(tests) == list(range(43))  # a partition of the rows
+    for train, test in folds:
+        assert set(y[test]) == {0, 1} and set(y[train]) == {0, 1}
+        # Whole groups: no group on both sides.
+        assert not set(groups[train]) & set(groups[test])
