@@ -228,4 +228,15 @@ class MarginalMap:
                 f"a marginal map needs quantiles of shape {shape}; got "
                 f"{source.shape} and {target.shape}"
             )
+        if len(set(columns.tolist())) != len(columns):
+            raise ValueError("a marginal map names a column twice")
+        for name, quantiles in (("source", source), ("target", target)):
+            if (
+                not np.isfinite(quantiles).all()
+                or (np.diff(quantiles, axis=0) < 0).any()
+            ):
+                raise ValueError(
+                    f"a marginal map's {name} quantiles must be finite and "
+                    "non-decreasing"
+                )
         return cls(columns=columns, source=source, target=target)

@@ -75,6 +75,7 @@ def test_save_load_round_trip_of_an_ensemble(ensemble, tmp_path):
         c for c in torch.load(path, weights_only=True)["classes"] if "members" in c
     )
     assert len(entry["members"]) == 3  # format 4's members, kept in format 5
+    assert "marginal_map" in entry  # one map for the class's mixture
     loaded = GANOverSampler.load(path)
     assert isinstance(loaded.generators_["rare"], GeneratorEnsemble)
     assert len(loaded.member_histories_["rare"]) == 3

@@ -12,6 +12,7 @@ from gan_oversampler import GANOverSampler
 from gan_oversampler._marginal_map import (
     LEVELS,
     MarginalMap,
+    _levels,
     _quantiles,
     mapped_columns,
 )
@@ -87,6 +88,21 @@ def test_an_atom_of_the_generator_is_spread_over_its_levels():
     assert len(np.unique(out)) > 500
 
 
+def test_levels_spread_an_atom_over_the_levels_it_covers():
+    """Without strata: a value on an atom (30% of the source) gets a level
+    drawn over the atom's range, not one level for all."""
+    rng = np.random.default_rng(7)
+    pool = np.tanh(rng.normal(-0.5, 0.3, 4096))
+    pool[:1229] = 1.0
+    source = _quantiles(pool[:, None])[:, 0]
+    level = _levels(np.ones(2000), source, rng)
+    assert level.min() >= 0.69 and level.max() <= 1.0
+    assert level.std() > 0.05  # spread over [0.7, 1], about 0.087 if uniform
+    # Off the atom, the level is the interpolated empirical distribution.
+    inside = np.array([np.quantile(pool, 0.25)])
+    assert _levels(inside, source, rng)[0] == pytest.approx(0.25, abs=0.002)
+
+
 def test_random_numbers_are_drawn_only_for_atoms():
     _, pool, real = _pool_and_real(3)
     marginal_map = MarginalMap.fit([0, 1, 2], real, pool)
@@ -94,6 +110,14 @@ def test_random_numbers_are_drawn_only_for_atoms():
     after = np.random.default_rng(9)
     marginal_map.apply(pool[:100] * 0.999, after)
     assert before.random() == after.random()
+    # A value on an atom of the source does draw.
+    atom = np.full((4096, 3), 1.0, np.float32)
+    atom[:2000] = pool[:2000]
+    marginal_map = MarginalMap.fit([0, 1, 2], real, atom)
+    before = np.random.default_rng(9)
+    after = np.random.default_rng(9)
+    marginal_map.apply(np.ones((5, 3), np.float32), after)
+    assert before.random() != after.random()
 
 
 def test_mapped_columns_skip_categories_and_columns_with_gaps():
@@ -116,6 +140,14 @@ def test_state_round_trip_and_bad_shapes():
     state = marginal_map.state_dict()
     state["target"] = state["target"][:, :1]
     with pytest.raises(ValueError, match="quantiles of shape"):
+        MarginalMap.from_state(state)
+    state = marginal_map.state_dict()
+    state["source"] = state["source"].flip(0)
+    with pytest.raises(ValueError, match="non-decreasing"):
+        MarginalMap.from_state(state)
+    state = marginal_map.state_dict()
+    state["columns"] = state["columns"] * 0
+    with pytest.raises(ValueError, match="twice"):
         MarginalMap.from_state(state)
 
 
