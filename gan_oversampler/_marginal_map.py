@@ -40,6 +40,8 @@ __all__ = ["LEVELS", "POOL_ROWS", "MarginalMap", "mapped_columns"]
 POOL_ROWS = 4096
 #: Quantiles, evenly spaced from 0 to 1, that summarise each distribution.
 LEVELS = 1025
+#: The levels of those quantiles.
+_GRID = np.linspace(0.0, 1.0, LEVELS)
 
 
 def mapped_columns(spans: list[Span]) -> list[int]:
@@ -182,11 +184,10 @@ class MarginalMap:
             A new array, of ``encoded``'s dtype; the other columns unchanged.
         """
         out = np.array(encoded, copy=True)
-        levels = np.linspace(0.0, 1.0, LEVELS)
         for j, column in enumerate(self.columns):
             values = encoded[:, column].astype(np.float64)
             level = _stratified(_levels(values, self.source[:, j], rng))
-            out[:, column] = np.interp(level, levels, self.target[:, j])
+            out[:, column] = np.interp(level, _GRID, self.target[:, j])
         return out
 
     def state_dict(self) -> dict:
