@@ -359,16 +359,16 @@ def _none(ds, n_minority, args):
 
 
 def _ros(ds, n_minority, args):
-    return RandomOverSampler(random_state=args.seed)
+    return RandomOverSampler(random_state=args.sampler_seed)
 
 
 def _smote(ds, n_minority, args):
     k = _k(n_minority)
     if ds.kind == "numeric":
-        return SMOTE(k_neighbors=k, random_state=args.seed)
+        return SMOTE(k_neighbors=k, random_state=args.sampler_seed)
     if ds.kind == "categorical":
-        return SMOTEN(k_neighbors=k, random_state=args.seed)
-    return SMOTENC(ds.categorical, k_neighbors=k, random_state=args.seed)
+        return SMOTEN(k_neighbors=k, random_state=args.sampler_seed)
+    return SMOTENC(ds.categorical, k_neighbors=k, random_state=args.sampler_seed)
 
 
 class ADASYNOrSMOTE:
@@ -404,8 +404,8 @@ class ADASYNOrSMOTE:
 
 
 def _adasyn(ds, n_minority, args):
-    adasyn = ADASYNOrSMOTE(_k(n_minority), args.seed)
-    return NumericOnly(adasyn, ds.categorical, args.seed, exact=False)
+    adasyn = ADASYNOrSMOTE(_k(n_minority), args.sampler_seed)
+    return NumericOnly(adasyn, ds.categorical, args.sampler_seed, exact=False)
 
 
 def _smote_variants():
@@ -425,12 +425,12 @@ def _smote_variants():
 def _smote_variant(class_name: str, neighbours: bool):
     def make(ds, n_minority, args):
         smote_variants = _smote_variants()
-        params: dict[str, Any] = {"proportion": 1.0, "random_state": args.seed}
+        params: dict[str, Any] = {"proportion": 1.0, "random_state": args.sampler_seed}
         if neighbours:
             params |= {"n_neighbors": _k(n_minority), "n_jobs": 1}
         sampler = getattr(smote_variants, class_name)(**params)
         return NumericOnly(
-            sampler, ds.categorical, args.seed, exact=True, call="sample"
+            sampler, ds.categorical, args.sampler_seed, exact=True, call="sample"
         )
 
     return make
@@ -439,7 +439,7 @@ def _smote_variant(class_name: str, neighbours: bool):
 def _ctgan(ds, n_minority, args):
     if not _ctgan_available():
         raise Skip("ctgan is not installed")
-    return CTGANPerClass(ds.categorical, args.ctgan_epochs, args.seed)
+    return CTGANPerClass(ds.categorical, args.ctgan_epochs, args.sampler_seed)
 
 
 def _gan(ds, n_minority, args):
@@ -1540,9 +1540,12 @@ def write_summary(scores, resampling, classifiers, infos, args, path: Path) -> s
     datasets = [d for d in args.datasets if d in set(resampling["dataset"])]
     out = ["# Oversampling benchmark", ""]
     gan_seed = getattr(args, "gan_seed", args.seed)
+    sampler_seed = getattr(args, "sampler_seed", args.seed)
     seeds = f"seed {args.seed}" + (
         f", GAN seed {gan_seed}" if gan_seed != args.seed else ""
     )
+    if sampler_seed != args.seed:
+        seeds += f", other oversamplers' seed {sampler_seed}"
     out.append(
         f"{args.folds}-fold stratified CV ({seeds}), the same folds for "
         "every method; only the training fold is resampled.  Classifiers: "
@@ -1838,6 +1841,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "with one at another GAN seed",
     )
     parser.add_argument(
+        "--sampler-seed",
+        type=int,
+        default=None,
+        help="random_state of the other oversamplers alone (ROS, SMOTE, "
+        "ADASYN, the smote-variants ones, CTGAN; default: --seed), to measure "
+        "how much their own randomness moves the scores",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help=f"datasets {', '.join(QUICK_DATASETS)}, {QUICK_FOLDS} folds, "
@@ -1928,6 +1939,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.gan_params = gan_params
     if args.gan_seed is None:
         args.gan_seed = args.seed
+    if args.sampler_seed is None:
+        args.sampler_seed = args.seed
     if args.quality_cv is None:
         args.quality_cv = QUICK_FOLDS if args.quick else 5
     if args.ctgan_epochs is None:
@@ -2082,6 +2095,7 @@ def main(argv: list[str] | None = None) -> int:
         "inner_folds": args.inner_folds,
         "seed": args.seed,
         "gan_seed": args.gan_seed,
+        "sampler_seed": args.sampler_seed,
         "gan_params": {k: repr(v) for k, v in args.gan_params.items()},
         "ctgan_epochs": args.ctgan_epochs,
         "jobs": args.jobs,

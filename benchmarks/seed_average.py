@@ -1,9 +1,10 @@
 #!/usr/bin/env python
-"""Average the GAN's scores over its own seeds, and redo the statistics.
+"""Average methods' scores over their own seeds, and redo the statistics.
 
     python benchmarks/seed_average.py REFERENCE_DIR OUT_DIR RERUN_DIR [RERUN_DIR ...]
 
-Each ``RERUN_DIR`` is the output of ``run.py --gan-seed N`` on the same
+Each ``RERUN_DIR`` is the output of ``run.py --gan-seed N`` (GAN methods)
+or ``run.py --sampler-seed N`` (the other oversamplers) on the same
 datasets, folds, seed and classifiers as ``REFERENCE_DIR``, with some of its
 methods (say ``--methods gan``). For every method a rerun holds, the scores
 have, per dataset, fold and classifier, the mean of that
@@ -40,9 +41,12 @@ _SAME = ("classifiers", "folds", "inner_folds", "seed", "gan_params")
 _KEYS = ["dataset", "fold", "method", "classifier"]
 
 
-def _gan_seed(config: dict) -> int:
-    """The GAN's seed of a run (``--seed`` before ``--gan-seed`` existed)."""
-    seed = config.get("gan_seed")
+def _method_seed(config: dict, method: str) -> int:
+    """A method's seed in a run: ``--gan-seed`` for the GAN methods (their
+    names start with ``gan``), ``--sampler-seed`` for the others, and
+    ``--seed`` where the run predates the option."""
+    key = "gan_seed" if method.startswith("gan") else "sampler_seed"
+    seed = config.get(key)
     return config["seed"] if seed is None else seed
 
 
@@ -54,8 +58,9 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
     reference : Path
         A full run of ``run.py``.
     reruns : list of Path
-        Runs of ``run.py --gan-seed N`` on the reference's datasets, folds and
-        classifiers, each at another GAN seed.
+        Runs of ``run.py --gan-seed N`` or ``--sampler-seed N`` on the
+        reference's datasets, folds and classifiers, each method at another
+        seed of its own.
 
     Returns
     -------
@@ -76,15 +81,15 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
         if set(other["datasets"]) != set(config["datasets"]):
             raise SystemExit(f"{rerun}: must cover the reference's datasets")
         new = pd.read_csv(rerun / "scores.csv")
-        seed = _gan_seed(other)
         for method in other["methods"]:
             if not (scores["method"] == method).any():
                 raise SystemExit(f"{rerun}: {method} is not in the reference")
+            seed = _method_seed(other, method)
             if method not in seeds:
-                seeds[method] = [_gan_seed(config)]
+                seeds[method] = [_method_seed(config, method)]
                 runs[method] = [scores[scores["method"] == method]]
             if seed in seeds[method]:
-                raise SystemExit(f"{rerun}: {method} at GAN seed {seed} twice")
+                raise SystemExit(f"{rerun}: {method} at seed {seed} twice")
             seeds[method].append(seed)
             runs[method].append(new[new["method"] == method])
     metrics = [c for c in scores.columns if c not in _KEYS]
@@ -105,7 +110,7 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
     ]
     scores = scores[~scores["method"].isin(dropped)].reset_index(drop=True)
     config["methods"] = [m for m in config["methods"] if m not in dropped]
-    config["seed_average"] = {"gan_seeds": seeds, "left_out": dropped}
+    config["seed_average"] = {"seeds": seeds, "left_out": dropped}
     return scores, config
 
 
@@ -119,7 +124,7 @@ def main(argv: list[str]) -> int:
     )
     out.mkdir(parents=True, exist_ok=True)
     # Only the averaged rows are kept: the rest are the reference's.
-    averaged = scores["method"].isin(config["seed_average"]["gan_seeds"])
+    averaged = scores["method"].isin(config["seed_average"]["seeds"])
     scores[averaged].to_csv(out / "averaged_scores.csv", index=False)
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     print(stats.write_stats(scores, out, labels=config.get("labels", {})))

@@ -74,7 +74,7 @@ def test_file_loads_with_weights_only(tmp_path, fitted):
     assert rows.dtypes.to_dict() == X.dtypes.to_dict()
 
 
-@pytest.mark.parametrize("small_class", ["random", "interpolate"])
+@pytest.mark.parametrize("small_class", ["random", "interpolate", "smote"])
 def test_small_class_and_numpy_round_trip(tmp_path, fast, small_class):
     X = np.random.default_rng(0).normal(size=(60, 3)).astype(np.float32)
     y = np.array([0] * 55 + [1] * 5)
@@ -305,7 +305,9 @@ def test_format_2_fallback_rows_load_as_floats(tmp_path, fast):
     y = np.array([0] * 55 + [1] * 5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sampler = GANOverSampler(n_generators=1, random_state=0, **fast)
+        sampler = GANOverSampler(
+            n_generators=1, small_class="random", random_state=0, **fast
+        )
         sampler.fit_resample(X, y)
     loaded = GANOverSampler.load(_saved_as(sampler, tmp_path / "s.pt", _as_format_2))
     assert loaded._fallback_rows[1]["c1"].dtype == np.float64

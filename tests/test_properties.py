@@ -233,7 +233,7 @@ def tables(draw, missing: bool = False, max_majority: int = 40, max_columns: int
 sampler_params = st.fixed_dictionaries(
     {
         "min_class_size": st.sampled_from([2, 3, 5, 10]),
-        "small_class": st.sampled_from(["random", "interpolate", "error"]),
+        "small_class": st.sampled_from(["random", "interpolate", "smote", "error"]),
         "numeric_transformer": st.sampled_from(
             [None, "minmax", "standard", "quantile"]
         ),

@@ -206,7 +206,7 @@ def _tiny_table(size: int, seed: int = 0):
 
 @pytest.mark.parametrize("loss", ["bce", "wgan-gp"])
 @pytest.mark.parametrize("min_class_size", [2, 10])
-@pytest.mark.parametrize("policy", ["random", "interpolate", "error"])
+@pytest.mark.parametrize("policy", ["random", "interpolate", "smote", "error"])
 @pytest.mark.parametrize("size", [1, 2, 3, 5])
 def test_tiny_classes(size, policy, min_class_size, loss):
     X, y = _tiny_table(size)

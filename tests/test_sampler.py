@@ -425,7 +425,7 @@ def test_small_class_falls_back_with_warning(fast):
     X, y = make_classification(n_samples=60, weights=[0.9], random_state=0)
     y[:] = 0
     y[:4] = 1
-    sampler = GANOverSampler(random_state=0, **fast)
+    sampler = GANOverSampler(small_class="random", random_state=0, **fast)
     with pytest.warns(SmallClassWarning, match="Class 1 has 4 row"):
         X_res, _y_res = sampler.fit_resample(X, y)
     synth = X_res[len(X) :]
@@ -502,9 +502,9 @@ def test_small_class_interpolates_between_its_rows(fast):
     [
         (
             4,
-            "Collect more rows, lower min_class_size to 4, or set small_class='random'",
+            "Collect more rows, lower min_class_size to 4, or set small_class='smote'",
         ),
-        (1, "Collect more rows, or set small_class='random'"),
+        (1, "Collect more rows, or set small_class='smote'"),
     ],
 )
 def test_small_class_error_policy(fast, n_rows, advice):
