@@ -3,13 +3,15 @@
 
     python benchmarks/replace_methods.py REFERENCE_DIR RERUN_DIR
 
-``RERUN_DIR`` is the output of ``run.py`` on the same datasets, folds, seed
-and classifiers as ``REFERENCE_DIR`` but with only some methods (say ``--methods
-gan gan_tt`` after a change to the GAN's defaults). Its rows replace those
-methods' rows in the reference's ``scores.csv``, ``resampling.csv`` and
-``classifiers.csv``; ``summary.md``, ``summary.png`` and the statistics are
+``RERUN_DIR`` is the output of ``run.py`` on the same folds, seed and
+classifiers as ``REFERENCE_DIR`` but with only some methods (say ``--methods
+gan gan_tt`` after a change to the GAN's defaults), on all of its datasets or
+some (a change that can only affect those). Its rows replace those methods'
+rows on its datasets in the reference's ``scores.csv``, ``resampling.csv``
+and ``classifiers.csv``; ``summary.md``, ``summary.png`` and the statistics are
 then written again from the merged scores, and ``config.json`` records the
-rerun (its command, versions and time) under ``"replaced"``. Every other
+rerun (its command, versions, time and, for some datasets, which) under
+``"replaced"``. Every other
 method's scores are untouched: each method's results depend only on the
 datasets, folds, seed and classifiers, not on which other methods ran.
 """
@@ -38,13 +40,15 @@ def main(argv: list[str]) -> int:
     for key in _SAME:
         if ref_config[key] != new_config[key] and key != "datasets":
             raise SystemExit(f"{key} differs: {ref_config[key]} vs {new_config[key]}")
-    if set(new_config["datasets"]) != set(ref_config["datasets"]):
-        raise SystemExit("the rerun must cover the reference's datasets")
+    datasets = set(new_config["datasets"])
+    if not datasets <= set(ref_config["datasets"]):
+        raise SystemExit("the rerun holds datasets the reference does not")
     methods = new_config["methods"]
     for name in ("scores", "resampling", "classifiers"):
         old = pd.read_csv(reference / f"{name}.csv")
         new = pd.read_csv(rerun / f"{name}.csv")
-        kept = old[~old["method"].isin(methods)]
+        replaced = old["method"].isin(methods) & old["dataset"].isin(datasets)
+        kept = old[~replaced]
         merged = pd.concat([kept, new], ignore_index=True)
         merged.to_csv(reference / f"{name}.csv", index=False)
     ref_config.setdefault("replaced", []).append(
@@ -61,6 +65,8 @@ def main(argv: list[str]) -> int:
             if key != "gan_seed" or key in new_config  # since session 12
         }
     )
+    if datasets != set(ref_config["datasets"]):
+        ref_config["replaced"][-1]["datasets"] = new_config["datasets"]
     (reference / "config.json").write_text(json.dumps(ref_config, indent=2) + "\n")
 
     args = run.parse_args(shlex.split(ref_config["command"])[2:])

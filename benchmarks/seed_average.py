@@ -6,7 +6,10 @@
 Each ``RERUN_DIR`` is the output of ``run.py --gan-seed N`` (GAN methods)
 or ``run.py --sampler-seed N`` (the other oversamplers) on the same
 datasets, folds, seed and classifiers as ``REFERENCE_DIR``, with some of its
-methods (say ``--methods gan``). For every method a rerun holds, the scores
+methods (say ``--methods gan``). A rerun may hold some of the datasets only
+if an earlier ``RERUN_DIR`` holds the method at the same seed: its rows then
+replace the earlier one's on its datasets (a change that can only affect
+those). For every method a rerun holds, the scores
 have, per dataset, fold and classifier, the mean of that
 method's scores over the reference and the reruns that hold it; every other
 method's scores are the reference's, untouched (the folds and the other
@@ -71,29 +74,41 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
     """
     config = json.loads((reference / "config.json").read_text())
     scores = pd.read_csv(reference / "scores.csv")
-    seeds: dict[str, list[int]] = {}
-    runs: dict[str, list[pd.DataFrame]] = {}
+    reference_seeds = {m: _method_seed(config, m) for m in config["methods"]}
+    runs: dict[str, dict[int, pd.DataFrame]] = {}
     for rerun in reruns:
         other = json.loads((rerun / "config.json").read_text())
         for key in _SAME:
             if other[key] != config[key]:
                 raise SystemExit(f"{rerun}: {key} differs from the reference's")
-        if set(other["datasets"]) != set(config["datasets"]):
-            raise SystemExit(f"{rerun}: must cover the reference's datasets")
+        datasets = set(other["datasets"])
+        if not datasets <= set(config["datasets"]):
+            raise SystemExit(f"{rerun}: holds datasets the reference does not")
         new = pd.read_csv(rerun / "scores.csv")
         for method in other["methods"]:
             if not (scores["method"] == method).any():
                 raise SystemExit(f"{rerun}: {method} is not in the reference")
             seed = _method_seed(other, method)
-            if method not in seeds:
-                seeds[method] = [_method_seed(config, method)]
-                runs[method] = [scores[scores["method"] == method]]
-            if seed in seeds[method]:
-                raise SystemExit(f"{rerun}: {method} at seed {seed} twice")
-            seeds[method].append(seed)
-            runs[method].append(new[new["method"] == method])
+            if seed == reference_seeds[method]:
+                raise SystemExit(
+                    f"{rerun}: {method} at the reference's seed {seed} (put it "
+                    "in the reference with replace_methods.py)"
+                )
+            by_seed = runs.setdefault(
+                method, {reference_seeds[method]: scores[scores["method"] == method]}
+            )
+            part = new[new["method"] == method]
+            if seed in by_seed:  # a later rerun replaces its datasets' rows
+                earlier = by_seed[seed]
+                part = pd.concat(
+                    [earlier[~earlier["dataset"].isin(datasets)], part],
+                    ignore_index=True,
+                )
+            by_seed[seed] = part
+    seeds = {method: list(by_seed) for method, by_seed in runs.items()}
     metrics = [c for c in scores.columns if c not in _KEYS]
-    for method, parts in runs.items():
+    for method, by_seed in runs.items():
+        parts = list(by_seed.values())
         stacked = pd.concat(parts, ignore_index=True)
         grouped = stacked.groupby(_KEYS, sort=False)
         if (grouped.size() != len(parts)).any():
