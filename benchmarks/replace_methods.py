@@ -40,6 +40,14 @@ def main(argv: list[str]) -> int:
     for key in _SAME:
         if ref_config[key] != new_config[key] and key != "datasets":
             raise SystemExit(f"{key} differs: {ref_config[key]} vs {new_config[key]}")
+    for key in ("gan_seed", "sampler_seed"):
+        # Runs from before these options existed used --seed for everything.
+        ours, theirs = (
+            ref_config["seed"] if c.get(key) is None else c[key]
+            for c in (ref_config, new_config)
+        )
+        if ours != theirs:
+            raise SystemExit(f"{key} differs: {ours} vs {theirs}")
     datasets = set(new_config["datasets"])
     if not datasets <= set(ref_config["datasets"]):
         raise SystemExit("the rerun holds datasets the reference does not")
@@ -59,10 +67,12 @@ def main(argv: list[str]) -> int:
                 "methods",
                 "gan_params",
                 "gan_seed",
+                "sampler_seed",
                 "versions",
                 "total_s",
             )
-            if key != "gan_seed" or key in new_config  # since session 12
+            # gan_seed since session 12, sampler_seed since session 16
+            if key not in ("gan_seed", "sampler_seed") or key in new_config
         }
     )
     if datasets != set(ref_config["datasets"]):

@@ -4,14 +4,15 @@
     python benchmarks/seed_average.py REFERENCE_DIR OUT_DIR RERUN_DIR [RERUN_DIR ...]
 
 Each ``RERUN_DIR`` is the output of ``run.py --gan-seed N`` (GAN methods)
-or ``run.py --sampler-seed N`` (the other oversamplers) on the same
-datasets, folds, seed and classifiers as ``REFERENCE_DIR``, with some of its
-methods (say ``--methods gan``). A rerun may hold some of the datasets only
-if an earlier ``RERUN_DIR`` holds the method at the same seed: its rows then
-replace the earlier one's on its datasets (a change that can only affect
-those). For every method a rerun holds, the scores
-have, per dataset, fold and classifier, the mean of that
-method's scores over the reference and the reruns that hold it; every other
+or ``run.py --sampler-seed N`` (the other oversamplers) on the same folds,
+seed and classifiers as ``REFERENCE_DIR``, with some of its methods (say
+``--methods gan``), on all of its datasets. After such a rerun, a rerun of
+the same method at the same seed on some of the datasets may follow on the
+command line: its rows replace the earlier one's on its datasets (a change
+that can only affect those). Anything else (a method at a seed twice on
+every dataset, or on some datasets first) is refused. For every method a
+rerun holds, the scores have, per dataset, fold and classifier, the mean of
+that method's scores over the reference and the reruns that hold it; every other
 method's scores are the reference's, untouched (the folds and the other
 samplers do not depend on the GAN's seed); only the averaged methods' rows
 are written, as ``averaged_scores.csv``. A method that depends on the GAN
@@ -98,11 +99,22 @@ def average(reference: Path, reruns: list[Path]) -> tuple[pd.DataFrame, dict]:
                 method, {reference_seeds[method]: scores[scores["method"] == method]}
             )
             part = new[new["method"] == method]
-            if seed in by_seed:  # a later rerun replaces its datasets' rows
+            complete = datasets == set(config["datasets"])
+            if seed in by_seed:
+                if complete:
+                    raise SystemExit(
+                        f"{rerun}: {method} at seed {seed} again, on every dataset"
+                    )
+                # A rerun of some datasets replaces their rows.
                 earlier = by_seed[seed]
                 part = pd.concat(
                     [earlier[~earlier["dataset"].isin(datasets)], part],
                     ignore_index=True,
+                )
+            elif not complete:
+                raise SystemExit(
+                    f"{rerun}: {method} at seed {seed} on some datasets only: "
+                    "list a rerun of every dataset at that seed before it"
                 )
             by_seed[seed] = part
     seeds = {method: list(by_seed) for method, by_seed in runs.items()}

@@ -270,9 +270,10 @@ None, default=None
         :class:`~imblearn.over_sampling.SMOTE` does (numeric values on the
         segment, rounded in integer columns; categories, booleans and missing
         values from the nearer of the two rows; distances over the numeric
-        columns scaled by their spread in the class, plus 0.5 per differing
-        category); ``"random"`` duplicates randomly chosen rows of the class
-        (like :class:`~imblearn.over_sampling.RandomOverSampler`);
+        columns scaled by their spread in the class, each differing category
+        adding 0.5 to the squared distance); ``"random"`` duplicates
+        randomly chosen rows of the class (like
+        :class:`~imblearn.over_sampling.RandomOverSampler`);
         ``"interpolate"`` is ``"smote"`` with any two rows of the class as
         the pair. These emit a :class:`SmallClassWarning`; ``"error"`` raises
         a ``ValueError``. ``"smote"`` is the default because it measured best

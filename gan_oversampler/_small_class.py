@@ -25,15 +25,16 @@ _EXACT_FLOAT_INTEGERS = 2.0**53
 #: default ``k_neighbors``), fewer when the class has fewer other rows.
 SMOTE_NEIGHBOURS = 5
 
-#: Squared distance of a category mismatch under ``small_class="smote"``, in
-#: units of a numeric column's (class) standard deviation: SMOTENC's one-hot
-#: columns hold half the median standard deviation, so a mismatch adds
-#: twice its square.
+#: What a differing category adds to the squared distance under
+#: ``small_class="smote"``, where each numeric column counts in units of its
+#: standard deviation in the class (the value measured on the benchmark;
+#: imbalanced-learn's SMOTENC adds the squared median standard deviation,
+#: 1.0 at unit spread).
 _CATEGORY_MISMATCH = 0.5
 
-#: Rows whose distances to the class are computed at once (bounds memory when
-#: ``min_class_size`` admits large classes).
-_BLOCK_ROWS = 1024
+#: Distances computed at once (rows x class rows), which bounds the memory
+#: when ``min_class_size`` admits large classes.
+_BLOCK_ELEMENTS = 2**22
 
 
 def _values(column: pd.Series) -> object:
@@ -161,8 +162,9 @@ def neighbour_rows(
     small (the neighbours are most of the class) gives nearly every new row
     the same categories. Distances are Euclidean over the numeric columns,
     each divided by its standard deviation in the class (gaps at the column's
-    median), plus 0.5 per differing category (SMOTENC's weighting at unit
-    spread). A class of one row gets copies of it.
+    median); each differing category adds 0.5 to the squared distance (half
+    of SMOTENC's weight at unit spread). A class of one row gets copies of
+    it.
 
     Parameters
     ----------
@@ -218,14 +220,21 @@ def _nearest(rows: pd.DataFrame, blended: list[bool], k: int) -> np.ndarray:
             continue
         values = rows[name].to_numpy(dtype=np.float64, na_value=np.nan)
         finite = np.isfinite(values)
-        if finite.any():
-            values = np.where(finite, values, np.median(values[finite]))
-            spread = values.std()
-            scaled.append((values - values.mean()) / (spread or 1.0))
+        if not finite.any():
+            continue
+        values = np.where(finite, values, np.median(values[finite]))
+        # Divided by the largest magnitude first, so that the spread of
+        # values near the float limit does not overflow.
+        largest = np.abs(values).max()
+        if largest > 0:
+            values = values / largest
+        spread = values.std()
+        scaled.append((values - values.mean()) / (spread if spread > 0 else 1.0))
     n = len(rows)
     neighbours = np.empty((n, k), dtype=np.intp)
-    for start in range(0, n, _BLOCK_ROWS):
-        block = slice(start, min(start + _BLOCK_ROWS, n))
+    step = max(1, _BLOCK_ELEMENTS // n)
+    for start in range(0, n, step):
+        block = slice(start, min(start + step, n))
         # Column by column, so equal distances are equal and tie by position.
         squared = np.zeros((block.stop - start, n))
         for values in scaled:
@@ -233,5 +242,17 @@ def _nearest(rows: pd.DataFrame, blended: list[bool], k: int) -> np.ndarray:
         for column in categories:
             squared += _CATEGORY_MISMATCH * np.not_equal.outer(column[block], column)
         squared[np.arange(block.stop - start), np.arange(start, block.stop)] = np.inf
-        neighbours[block] = np.argsort(squared, axis=1, kind="stable")[:, :k]
+        neighbours[block] = _smallest(squared, k)
     return neighbours
+
+
+def _smallest(squared: np.ndarray, k: int) -> np.ndarray:
+    """Positions of each row's ``k`` smallest values, smallest first, ties by
+    position (as a stable sort gives them, without sorting whole rows)."""
+    kth = np.partition(squared, k - 1, axis=1)[:, k - 1 : k]
+    # Every row holds at least k values up to its k-th smallest.
+    rows, columns = np.nonzero(squared <= kth)
+    order = np.lexsort((columns, squared[rows, columns], rows))
+    rows, columns = rows[order], columns[order]
+    starts = np.searchsorted(rows, np.arange(len(squared)))
+    return columns[starts[:, None] + np.arange(k)]

@@ -114,3 +114,23 @@ def script_distances(monkeypatch, values) -> list:
 
     monkeypatch.setattr(_training, "marginal_distance", scripted)
     return handed
+
+
+def small_mixed_class(n_small: int = 5, big_integers: bool = False):
+    """60 rows, ``n_small`` of them in class 1, with every column kind the
+    small-class fallbacks keep (and integers beyond 64 bits if asked)."""
+    rng = np.random.default_rng(3)
+    n = 60
+    columns = {
+        "score": rng.normal(size=n),
+        "age": rng.integers(20, 60, n),
+        "grade": pd.Categorical(rng.choice(["a", "b", "c"], n)),
+        "member": rng.random(n) < 0.5,
+        "visits": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+    }
+    if big_integers:
+        columns["big"] = [2**70 + i for i in range(n)]
+    X = pd.DataFrame(columns)
+    X.loc[[1, 3], "visits"] = pd.NA
+    y = np.r_[np.ones(n_small, dtype=int), np.zeros(n - n_small, dtype=int)]
+    return X, y

@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _helpers import FAST, make_mixed, script_distances, spy_on_evaluations
+from _helpers import (
+    FAST,
+    make_mixed,
+    script_distances,
+    small_mixed_class,
+    spy_on_evaluations,
+)
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer, make_column_selector
@@ -435,26 +441,8 @@ def test_small_class_falls_back_with_warning(fast):
     assert sampler.sample(3, 1).shape == (3, X.shape[1])
 
 
-def _small_mixed_class():
-    """60 rows, 5 of them in class 1, with every column kind the fallback keeps."""
-    rng = np.random.default_rng(3)
-    n = 60
-    X = pd.DataFrame(
-        {
-            "score": rng.normal(size=n),
-            "age": rng.integers(20, 60, n),
-            "grade": pd.Categorical(rng.choice(["a", "b", "c"], n)),
-            "member": rng.random(n) < 0.5,
-            "visits": pd.array(rng.integers(0, 9, n), dtype="Int64"),
-        }
-    )
-    X.loc[[1, 3], "visits"] = pd.NA
-    y = np.r_[np.ones(5, dtype=int), np.zeros(n - 5, dtype=int)]
-    return X, y
-
-
 def test_small_class_interpolates_between_its_rows(fast):
-    X, y = _small_mixed_class()
+    X, y = small_mixed_class()
     before = X.copy()
     sampler = GANOverSampler(
         small_class="interpolate", missing="model", random_state=0, **fast

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import FAST
+from _helpers import FAST, small_mixed_class
 
 from gan_oversampler import GANOverSampler, SmallClassWarning
 from gan_oversampler._small_class import _nearest, interpolate_rows, neighbour_rows
@@ -110,27 +110,8 @@ def test_a_class_of_one_row_gets_copies():
     assert list(values[0]) == [3.5] * 4 and list(values[1]) == ["q"] * 4
 
 
-def _small_mixed_class():
-    """60 rows, 7 of them in class 1, with every column kind the fallback keeps."""
-    rng = np.random.default_rng(3)
-    n = 60
-    X = pd.DataFrame(
-        {
-            "score": rng.normal(size=n),
-            "age": rng.integers(20, 60, n),
-            "grade": pd.Categorical(rng.choice(["a", "b", "c"], n)),
-            "member": rng.random(n) < 0.5,
-            "visits": pd.array(rng.integers(0, 9, n), dtype="Int64"),
-            "big": [2**70 + i for i in range(n)],
-        }
-    )
-    X.loc[[1, 3], "visits"] = pd.NA
-    y = np.r_[np.ones(7, dtype=int), np.zeros(n - 7, dtype=int)]
-    return X, y
-
-
 def test_the_sampler_makes_smote_rows_for_a_small_class():
-    X, y = _small_mixed_class()
+    X, y = small_mixed_class(7, big_integers=True)
     before = X.copy()
     sampler = GANOverSampler(
         small_class="smote", missing="model", random_state=0, **FAST
@@ -159,10 +140,92 @@ def test_the_sampler_makes_smote_rows_for_a_small_class():
 
 
 def test_by_default_a_small_class_is_oversampled_as_smote_does():
-    X, y = _small_mixed_class()
+    X, y = small_mixed_class(7, big_integers=True)
     with pytest.warns(SmallClassWarning, match=r"small_class='smote'"):
         X_res, _ = GANOverSampler(missing="model", random_state=0, **FAST).fit_resample(
             X, y
         )
     synth = X_res.iloc[len(X) :]
     assert not set(synth["score"]) <= set(X.loc[y == 1, "score"])
+
+
+def _brute_nearest(rows, blended, k, mismatch=0.5):
+    """The neighbour rule written out plainly: standardised numeric columns
+    (gaps at the median), ``mismatch`` per differing category, stable sort."""
+    n = len(rows)
+    squared = np.zeros((n, n))
+    for name, blend in zip(rows.columns, blended, strict=True):
+        if blend:
+            values = rows[name].astype(float).to_numpy()
+            values = np.where(np.isnan(values), np.nanmedian(values), values)
+            values = (values - values.mean()) / values.std()
+            squared += (values[:, None] - values[None, :]) ** 2
+        else:
+            labels = rows[name].astype(object).where(rows[name].notna(), "<NA>")
+            labels = labels.to_numpy()
+            squared += mismatch * (labels[:, None] != labels[None, :])
+    np.fill_diagonal(squared, np.inf)
+    return np.argsort(squared, axis=1, kind="stable")[:, :k]
+
+
+def test_neighbours_follow_the_documented_distance():
+    rng = np.random.default_rng(5)
+    rows = pd.DataFrame(
+        {
+            "x": rng.normal(size=9),
+            "z": rng.normal(scale=100.0, size=9),
+            "c": pd.Categorical(rng.choice(["p", "q", None], size=9)),
+        }
+    )
+    rows.loc[[2, 6], "x"] = np.nan
+    blended = [True, True, False]
+    found = _nearest(rows, blended, 5)
+    np.testing.assert_array_equal(found, _brute_nearest(rows, blended, 5))
+    # Another category weight or no median fill gives other neighbours here.
+    assert (found != _brute_nearest(rows, blended, 5, mismatch=1.0)).any()
+    zeros = rows.assign(x=rows["x"].fillna(0.0))
+    assert (found != _brute_nearest(zeros, blended, 5)).any()
+
+
+def test_blocks_and_partial_sorting_give_the_full_sort(monkeypatch):
+    rng = np.random.default_rng(2)
+    # Few distinct values: many ties, which must fall by position.
+    rows = pd.DataFrame({"x": rng.integers(0, 4, 300).astype(float)})
+    expected = _brute_nearest(rows, [True], 5)
+    np.testing.assert_array_equal(_nearest(rows, [True], 5), expected)
+    monkeypatch.setattr("gan_oversampler._small_class._BLOCK_ELEMENTS", 1000)
+    np.testing.assert_array_equal(_nearest(rows, [True], 5), expected)
+
+
+def test_values_near_the_float_limit_keep_rows_apart():
+    rows = pd.DataFrame({"x": [-1e308, 1e308, 0.0, 5e307]})
+    with np.errstate(all="raise"):
+        neighbours = _nearest(rows, [True], 3)
+    assert all(i not in row for i, row in enumerate(neighbours))
+    assert neighbours[2][0] == 3 and set(neighbours[2][1:]) == {0, 1}
+
+
+def test_five_neighbours_and_fewer_in_a_smaller_class(monkeypatch):
+    import gan_oversampler._small_class as small_class
+
+    seen = []
+    original = small_class._nearest
+
+    def spy(rows, blended, k):
+        seen.append(k)
+        return original(rows, blended, k)
+
+    monkeypatch.setattr(small_class, "_nearest", spy)
+    for n in (9, 4, 2):
+        rows = pd.DataFrame({"x": np.arange(float(n))})
+        neighbour_rows(rows, [True], 10, np.random.default_rng(0))
+    assert seen == [5, 3, 1]
+
+
+def test_a_class_of_two_rows_is_interpolated():
+    rows = pd.DataFrame({"x": [0.0, 10.0], "c": ["a", "b"]})
+    values = neighbour_rows(rows, [True, False], 50, np.random.default_rng(0))
+    x, c = np.asarray(values[0]), np.asarray(values[1])
+    assert ((x > 0) & (x < 10)).any() and x.min() >= 0 and x.max() <= 10
+    # The category is the nearer row's.
+    assert set(c[x < 5]) == {"a"} and set(c[x > 5]) == {"b"}
