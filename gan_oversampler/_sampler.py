@@ -695,14 +695,12 @@ None, default=None
     def _draw_fallback(self, label, n_samples: int, rng: np.random.Generator):
         rows = self._fallback_rows[label]
         schema = self.encoder_.schema
+        between = {"interpolate": interpolate_rows, "smote": neighbour_rows}
+        make = between.get(self._fallback_method)
+        if make is None:  # "random"
+            return restore_table(schema, copy_rows(rows, n_samples, rng))
         numeric = [c.kind == "numeric" for c in schema.columns]
-        if self._fallback_method == "interpolate":
-            values = interpolate_rows(rows, numeric, n_samples, rng)
-        elif self._fallback_method == "smote":
-            values = neighbour_rows(rows, numeric, n_samples, rng)
-        else:
-            values = copy_rows(rows, n_samples, rng)
-        return restore_table(schema, values)
+        return restore_table(schema, make(rows, numeric, n_samples, rng))
 
     def _stack(self, X, parts):
         if isinstance(X, pd.DataFrame):

@@ -97,13 +97,32 @@ def interpolate_rows(
     """
     first = rng.integers(len(rows), size=n_samples)
     second = rng.integers(len(rows), size=n_samples)
-    weight = rng.random(n_samples)
+    return _blend(rows, _blended(rows, numeric), first, second, rng.random(n_samples))
+
+
+def _blended(rows: pd.DataFrame, numeric: list[bool]) -> list[bool]:
+    """For each column, whether its values are blended between two rows."""
+    return [
+        _is_float_or_int(rows[c], f) for c, f in zip(rows.columns, numeric, strict=True)
+    ]
+
+
+def _blend(
+    rows: pd.DataFrame,
+    blended: list[bool],
+    first: np.ndarray,
+    second: np.ndarray,
+    weight: np.ndarray,
+) -> list[object]:
+    """The rows between rows ``first`` and ``second`` at ``weight``: blended
+    columns on the segment (:func:`_between`), the others from the nearer
+    row (``first`` when ``weight < 0.5``)."""
     nearer = np.where(weight < 0.5, first, second)
     columns = []
-    for name, is_numeric in zip(rows.columns, numeric, strict=True):
+    for name, blend in zip(rows.columns, blended, strict=True):
         column = rows[name]
         values = _values(column.iloc[nearer])
-        if _is_float_or_int(column, is_numeric):
+        if blend:
             values = _between(column, first, second, weight, values)
         columns.append(values)
     return columns
@@ -186,25 +205,11 @@ def neighbour_rows(
     k = min(SMOTE_NEIGHBOURS, n - 1)
     if k == 0:
         return copy_rows(rows, n_samples, rng)
-    blended = [
-        _is_float_or_int(rows[c], f) for c, f in zip(rows.columns, numeric, strict=True)
-    ]
+    blended = _blended(rows, numeric)
     neighbours = _nearest(rows, blended, k)
     first = rng.integers(n, size=n_samples)
     second = neighbours[first, rng.integers(k, size=n_samples)]
-    weight = rng.random(n_samples)
-    nearer = np.where(weight < 0.5, first, second)
-    columns = []
-    for name, blend in zip(rows.columns, blended, strict=True):
-        column = rows[name]
-        if blend:
-            values = _between(
-                column, first, second, weight, _values(column.iloc[nearer])
-            )
-        else:
-            values = _values(column.iloc[nearer])
-        columns.append(values)
-    return columns
+    return _blend(rows, blended, first, second, rng.random(n_samples))
 
 
 def _nearest(rows: pd.DataFrame, blended: list[bool], k: int) -> np.ndarray:
