@@ -11,7 +11,8 @@ rows on its datasets in the reference's ``scores.csv``, ``resampling.csv``
 and ``classifiers.csv``; ``summary.md``, ``summary.png`` and the statistics are
 then written again from the merged scores, and ``config.json`` records the
 rerun (its command, versions, time and, for some datasets, which) under
-``"replaced"``. Every other
+``"replaced"``. A method the reference does not hold yet is added (on all of
+its datasets only), and listed under ``"added"``. Every other
 method's scores are untouched: each method's results depend only on the
 datasets, folds, seed and classifiers, not on which other methods ran.
 """
@@ -52,6 +53,9 @@ def main(argv: list[str]) -> int:
     if not datasets <= set(ref_config["datasets"]):
         raise SystemExit("the rerun holds datasets the reference does not")
     methods = new_config["methods"]
+    added = [m for m in methods if m not in ref_config["methods"]]
+    if added and datasets != set(ref_config["datasets"]):
+        raise SystemExit(f"{', '.join(added)}: a new method needs every dataset")
     for name in ("scores", "resampling", "classifiers"):
         old = pd.read_csv(reference / f"{name}.csv")
         new = pd.read_csv(rerun / f"{name}.csv")
@@ -77,10 +81,16 @@ def main(argv: list[str]) -> int:
     )
     if datasets != set(ref_config["datasets"]):
         ref_config["replaced"][-1]["datasets"] = new_config["datasets"]
+    if added:
+        ref_config["replaced"][-1]["added"] = added
+        held = set(ref_config["methods"]) | set(added)
+        ref_config["methods"] = [m for m in run.METHODS if m in held]
+        ref_config["labels"] = {m: run.METHODS[m].label for m in ref_config["methods"]}
     (reference / "config.json").write_text(json.dumps(ref_config, indent=2) + "\n")
 
     args = run.parse_args(shlex.split(ref_config["command"])[2:])
     args.out = reference
+    args.methods = ref_config["methods"]  # with any added since the command
     scores = pd.read_csv(reference / "scores.csv")
     # Empty text fields read back as NaN; run.py wrote them as "".
     resampling = pd.read_csv(reference / "resampling.csv")

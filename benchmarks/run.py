@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -34,6 +35,7 @@ import platform
 import sys
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +65,9 @@ from imblearn.over_sampling import (  # noqa: E402
     SMOTENC,
     RandomOverSampler,
 )
+from imblearn.pipeline import make_pipeline as make_resampling_pipeline  # noqa: E402
 from joblib import Parallel, delayed  # noqa: E402
+from sklearn.base import BaseEstimator, clone  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.ensemble import (  # noqa: E402
     HistGradientBoostingClassifier,
@@ -345,6 +349,7 @@ class Method:
     source: str | None = None  # reuse the resampled rows of this method
     class_weight: bool = False  # class_weight="balanced" where supported
     tuned: bool = False  # TunedThresholdClassifierCV around the classifier
+    inside: str | None = None  # resample inside the tuned model with this method
 
 
 def _k(n_minority: int) -> int:
@@ -1150,6 +1155,43 @@ def _experiment(sampler: type, setting: object):
     return lambda ds, n_minority, args: sampler(setting, args.gan_seed, args.gan_params)
 
 
+class CachedResampler(BaseEstimator):
+    """``sampler.fit_resample``, remembered for the last few inputs.
+
+    Inside ``TunedThresholdClassifierCV(Pipeline(sampler, classifier))`` the
+    sampler is refitted on every inner training split and on the whole fold,
+    once per classifier. Its output depends only on its parameters and its
+    input (a fixed ``random_state``), so the classifiers of one fold can
+    share each fit: the results are the ones the uncached pipeline gives.
+    """
+
+    _memory: OrderedDict = OrderedDict()
+    _size = 8
+
+    def __init__(self, sampler: Any = None):
+        self.sampler = sampler
+
+    def _key(self, X, y) -> tuple:
+        frame = pd.DataFrame(X)
+        digest = hashlib.sha256()
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy())
+        digest.update(np.asarray(y).astype(np.int64).tobytes())
+        digest.update(repr(list(frame.columns)).encode())
+        params = sorted(self.sampler.get_params(deep=False).items())
+        return type(self.sampler).__name__, repr(params), digest.hexdigest()
+
+    def fit_resample(self, X, y):
+        key = self._key(X, y)
+        memory = type(self)._memory
+        if key not in memory:
+            memory[key] = clone(self.sampler).fit_resample(X, y)
+            while len(memory) > self._size:
+                memory.popitem(last=False)
+        memory.move_to_end(key)
+        X_res, y_res = memory[key]
+        return X_res.copy(), y_res.copy()
+
+
 def _gan_ensemble(ds, n_minority, args):
     return GANEnsemble(3, args.gan_seed, args.gan_params)
 
@@ -1176,6 +1218,9 @@ METHODS: dict[str, Method] = {
     "ctgan": Method("CTGAN", _ctgan),
     "gan": Method("GAN", _gan),
     "gan_tt": Method("GAN+TT", None, synthetic=False, source="gan", tuned=True),
+    "gan_in_tt": Method(
+        "TT(GAN)", None, synthetic=False, source="none", tuned=True, inside="gan"
+    ),
     "gan_knn": Method("GAN+kNN filter", _gan_filter),
     "gan_ens": Method("GAN ensemble of 3", _gan_ensemble),
     "gan_wide": Method("GAN, noise x1.5 at generation", _gan_noise(1.5)),
@@ -1225,7 +1270,12 @@ all-categorical data.  ``adasyn``, ``polyfit`` (smote-variants
 run through :class:`NumericOnly`.  ``cw`` trains on the training fold as it is
 with ``class_weight="balanced"``; ``cw_tt`` also tunes the decision threshold
 (``TunedThresholdClassifierCV``); ``gan_tt`` feeds the GAN's resampled rows of
-the fold to the tuned classifier.
+the fold to the tuned classifier, whose inner folds then hold synthetic rows
+(and rows made from their own validation rows); ``gan_in_tt`` tunes the
+threshold of the whole pipeline, GAN included, so each inner split's GAN
+learns from its training rows alone and the threshold is chosen on real
+validation rows (:class:`CachedResampler` shares those GAN fits between the
+classifiers).
 """
 
 
@@ -1300,10 +1350,13 @@ def _preprocessor(ds: Dataset) -> ColumnTransformer:
     return ColumnTransformer(parts)
 
 
-def _model(ds: Dataset, clf_name: str, method: Method, args):
-    model = make_pipeline(
-        _preprocessor(ds), _classifier(clf_name, args.seed, method.class_weight)
-    )
+def _model(ds: Dataset, clf_name: str, method: Method, args, n_minority: int):
+    steps = [_preprocessor(ds), _classifier(clf_name, args.seed, method.class_weight)]
+    if method.inside is None:
+        model = make_pipeline(*steps)
+    else:
+        sampler = METHODS[method.inside].make(ds, n_minority, args)
+        model = make_resampling_pipeline(CachedResampler(sampler), *steps)
     if method.tuned:
         inner = StratifiedKFold(args.inner_folds, shuffle=True, random_state=args.seed)
         model = TunedThresholdClassifierCV(model, scoring="balanced_accuracy", cv=inner)
@@ -1478,7 +1531,7 @@ def _classify(ds, method_name, result, X_te, y_te, fold, args, score_rows, clf_r
     errors = []
     method = METHODS[method_name]
     for clf_name in args.classifiers:
-        model = _model(ds, clf_name, method, args)
+        model = _model(ds, clf_name, method, args, int(result["y"].sum()))
         start = time.perf_counter()
         row = {
             "dataset": ds.name,
@@ -1543,7 +1596,9 @@ def _setup_worker(args) -> None:
         torch.set_num_threads(args.threads)
     except ImportError:  # pragma: no cover
         pass
-    if "gan" in {_source(m) for m in args.methods}:
+    samplers = {_source(m) for m in args.methods}
+    samplers |= {METHODS[m].inside for m in args.methods}
+    if "gan" in samplers:
         _warm_up_gan(args)
     if "ctgan" in args.methods and _ctgan_available():
         import ctgan  # noqa: F401 - import time is not fit_resample time
@@ -1672,7 +1727,7 @@ def write_summary(scores, resampling, classifiers, infos, args, path: Path) -> s
         "Statistical tests: `stats.md`."
     )
     out.append("")
-    if "gan" in methods or "gan_tt" in methods:
+    if any("gan" in (_source(m), METHODS[m].inside) for m in methods):
         gan = ", ".join(f"{k}={v!r}" for k, v in args.gan_params.items())
         out += [f"GANOverSampler parameters: {gan or 'defaults'}.", ""]
     if "ctgan" in methods:
