@@ -83,8 +83,7 @@ def main(argv: list[str]) -> int:
         ref_config["replaced"][-1]["datasets"] = new_config["datasets"]
     if added:
         ref_config["replaced"][-1]["added"] = added
-        held = set(ref_config["methods"]) | set(added)
-        ref_config["methods"] = [m for m in run.METHODS if m in held]
+        ref_config["methods"] = [*ref_config["methods"], *added]
         ref_config["labels"] = {m: run.METHODS[m].label for m in ref_config["methods"]}
     (reference / "config.json").write_text(json.dumps(ref_config, indent=2) + "\n")
 

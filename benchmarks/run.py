@@ -1161,8 +1161,11 @@ class CachedResampler(BaseEstimator):
     Inside ``TunedThresholdClassifierCV(Pipeline(sampler, classifier))`` the
     sampler is refitted on every inner training split and on the whole fold,
     once per classifier. Its output depends only on its parameters and its
-    input (a fixed ``random_state``), so the classifiers of one fold can
-    share each fit: the results are the ones the uncached pipeline gives.
+    input when its ``random_state`` is an integer (with ``None`` each fit
+    should differ, and the cache would hide that), so the classifiers of one
+    fold can share each fit: the results are the ones the uncached pipeline
+    gives. The first classifier of a fold pays for the fits, so its
+    ``fit_s`` in ``classifiers.csv`` holds them.
     """
 
     _memory: OrderedDict = OrderedDict()
@@ -1174,9 +1177,10 @@ class CachedResampler(BaseEstimator):
     def _key(self, X, y) -> tuple:
         frame = pd.DataFrame(X)
         digest = hashlib.sha256()
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy())
-        digest.update(np.asarray(y).astype(np.int64).tobytes())
-        digest.update(repr(list(frame.columns)).encode())
+        labels = pd.Series(np.asarray(y))
+        for part in (frame, labels):
+            digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy())
+        digest.update(repr(frame.dtypes.to_dict()).encode())  # columns too
         params = sorted(self.sampler.get_params(deep=False).items())
         return type(self.sampler).__name__, repr(params), digest.hexdigest()
 

@@ -145,6 +145,21 @@ REMEDIES = {
 """Remedy -> (sampler name, class weights?, tuned threshold?)."""
 
 
+def _tuned(model, sampler, seed: int):
+    """``model`` with its decision threshold tuned, ``sampler`` inside it.
+
+    Each inner fold is resampled from its own training rows, and the
+    threshold is chosen on real validation rows.
+    """
+    from imblearn.pipeline import make_pipeline
+    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+    if sampler is not None:
+        model = make_pipeline(sampler, model)
+    inner = StratifiedKFold(DEMO_INNER_FOLDS, shuffle=True, random_state=seed)
+    return TunedThresholdClassifierCV(model, scoring="balanced_accuracy", cv=inner)
+
+
 def compare_remedies(
     X: pd.DataFrame, y: pd.Series, *, seed: int, epochs: int | str
 ) -> pd.DataFrame:
@@ -177,9 +192,8 @@ def compare_remedies(
         precision as "mean ± standard deviation over folds", and the mean
         seconds of resampling plus fitting per fold.
     """
-    from imblearn.pipeline import make_pipeline as make_resampling_pipeline
     from sklearn.metrics import average_precision_score, balanced_accuracy_score
-    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+    from sklearn.model_selection import StratifiedKFold
 
     numeric, categorical = _column_kinds(X)
     samplers = _samplers(categorical, seed, epochs)
@@ -197,18 +211,7 @@ def compare_remedies(
                 )
                 start = time.perf_counter()
                 if tuned:
-                    # The sampler goes inside the tuned model: each inner
-                    # fold is resampled from its own training rows, and the
-                    # threshold is chosen on real validation rows.
-                    sampler = samplers[key]()
-                    if sampler is not None:
-                        model = make_resampling_pipeline(sampler, model)
-                    inner = StratifiedKFold(
-                        DEMO_INNER_FOLDS, shuffle=True, random_state=seed
-                    )
-                    model = TunedThresholdClassifierCV(
-                        model, scoring="balanced_accuracy", cv=inner
-                    )
+                    model = _tuned(model, samplers[key](), seed)
                     model.fit(X_train, y_train)
                     seconds = time.perf_counter() - start
                 else:
