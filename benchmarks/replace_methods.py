@@ -52,7 +52,10 @@ def main(argv: list[str]) -> int:
     datasets = set(new_config["datasets"])
     if not datasets <= set(ref_config["datasets"]):
         raise SystemExit("the rerun holds datasets the reference does not")
-    methods = new_config["methods"]
+    # The methods the rerun holds rows for: a kept run may have been trimmed
+    # to some of the methods its command ran (its config says so).
+    held = set(pd.read_csv(rerun / "scores.csv", usecols=["method"])["method"])
+    methods = [m for m in new_config["methods"] if m in held]
     added = [m for m in methods if m not in ref_config["methods"]]
     if added and datasets != set(ref_config["datasets"]):
         raise SystemExit(f"{', '.join(added)}: a new method needs every dataset")
@@ -79,6 +82,7 @@ def main(argv: list[str]) -> int:
             if key not in ("gan_seed", "sampler_seed") or key in new_config
         }
     )
+    ref_config["replaced"][-1]["methods"] = methods
     if datasets != set(ref_config["datasets"]):
         ref_config["replaced"][-1]["datasets"] = new_config["datasets"]
     if added:
