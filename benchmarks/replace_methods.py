@@ -15,6 +15,9 @@ rerun (its command, versions, time and, for some datasets, which) under
 its datasets only), and listed under ``"added"``. Every other
 method's scores are untouched: each method's results depend only on the
 datasets, folds, seed and classifiers, not on which other methods ran.
+A rerun kept with only some of its methods' rows (its ``config.json`` still
+lists every method its command ran) replaces only the methods in its
+``scores.csv``.
 """
 
 from __future__ import annotations
@@ -55,13 +58,18 @@ def main(argv: list[str]) -> int:
     # The methods the rerun holds rows for: a kept run may have been trimmed
     # to some of the methods its command ran (its config says so).
     held = set(pd.read_csv(rerun / "scores.csv", usecols=["method"])["method"])
+    if held - set(new_config["methods"]):
+        raise SystemExit(f"rows for methods its config lacks: {held}")
     methods = [m for m in new_config["methods"] if m in held]
+    if not methods:
+        raise SystemExit(f"{rerun / 'scores.csv'} holds no rows")
     added = [m for m in methods if m not in ref_config["methods"]]
     if added and datasets != set(ref_config["datasets"]):
         raise SystemExit(f"{', '.join(added)}: a new method needs every dataset")
     for name in ("scores", "resampling", "classifiers"):
         old = pd.read_csv(reference / f"{name}.csv")
         new = pd.read_csv(rerun / f"{name}.csv")
+        new = new[new["method"].isin(methods)]
         replaced = old["method"].isin(methods) & old["dataset"].isin(datasets)
         kept = old[~replaced]
         merged = pd.concat([kept, new], ignore_index=True)
