@@ -580,6 +580,55 @@ class GANEnsemble:
         )
 
 
+class GANSMOTEBlend:
+    """Half of each class's new rows from GANOverSampler, half from SMOTE.
+
+    An experiment for issue 15 (against the GAN's dips below SMOTE), not a
+    library feature: both samplers resample the whole fold, and each class's
+    synthetic rows are ``n - n // 2`` of the GAN's and ``n // 2`` of SMOTE's
+    (SMOTENC / SMOTEN as ``smote`` picks them), drawn at random without
+    replacement by a generator seeded with ``random_state``, so the counts stay
+    exactly those of one GAN.
+    """
+
+    def __init__(self, smote: Any, random_state: int, params):
+        self.smote = smote
+        self.random_state = random_state
+        self.params = params
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series):
+        from gan_oversampler import GANOverSampler
+
+        n_orig = len(y)
+        rng = np.random.default_rng(self.random_state)
+        gan = GANOverSampler(random_state=self.random_state, **self.params)
+        members = []
+        for sampler in (gan, self.smote):
+            X_res, y_res = sampler.fit_resample(X, y)
+            rows = pd.DataFrame(X_res, columns=X.columns).iloc[n_orig:]
+            members.append((rows.reset_index(drop=True), np.asarray(y_res)[n_orig:]))
+        parts_X, parts_y = [X.reset_index(drop=True)], [y.reset_index(drop=True)]
+        new_y = members[0][1]
+        for label in pd.unique(new_y):
+            n_new = int((new_y == label).sum())
+            for share, (rows, labels) in zip(
+                (n_new - n_new // 2, n_new // 2), members, strict=True
+            ):
+                own = rows[labels == label]
+                pick = np.sort(rng.choice(len(own), size=share, replace=False))
+                parts_X.append(own.iloc[pick].astype(X.dtypes.to_dict()))
+                parts_y.append(pd.Series([label] * share, name=y.name))
+        self.n_original_ = n_orig
+        return (
+            pd.concat(parts_X, ignore_index=True),
+            pd.concat(parts_y, ignore_index=True).astype(y.dtype),
+        )
+
+
+def _gan_smote_blend(ds, n_minority, args):
+    return GANSMOTEBlend(_smote(ds, n_minority, args), args.gan_seed, args.gan_params)
+
+
 def _noise_scaled_gan_class():
     """GANOverSampler that generates from N(0, s**2) noise instead of N(0, 1).
 
@@ -1227,6 +1276,7 @@ METHODS: dict[str, Method] = {
     ),
     "gan_knn": Method("GAN+kNN filter", _gan_filter),
     "gan_ens": Method("GAN ensemble of 3", _gan_ensemble),
+    "gan_smote": Method("GAN and SMOTE, half the new rows each", _gan_smote_blend),
     "gan_wide": Method("GAN, noise x1.5 at generation", _gan_noise(1.5)),
     "gan_narrow": Method("GAN, noise x0.75 at generation", _gan_noise(0.75)),
     "gan_small": Method(
@@ -1287,6 +1337,7 @@ EXPERIMENTS = (
     "smote_float",
     "gan_knn",
     "gan_ens",
+    "gan_smote",
     "gan_wide",
     "gan_narrow",
     "gan_small",
