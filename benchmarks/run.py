@@ -541,6 +541,27 @@ class GANNeighbourFilter:
         )
 
 
+def _shared_out(X, y, members, shares, pick):
+    """The fold's rows, then each class's new rows shared among ``members``.
+
+    ``members`` holds each sampler's synthetic rows and their labels, in the
+    order of the first member's labels; ``shares(n)`` gives how many of a
+    class's ``n`` new rows each member supplies, and ``pick(rows, k)`` which
+    ``k`` of that member's rows of the class.
+    """
+    parts_X, parts_y = [X.reset_index(drop=True)], [y.reset_index(drop=True)]
+    new_y = members[0][1]
+    for label in pd.unique(new_y):
+        n_new = int((new_y == label).sum())
+        for share, (rows, labels) in zip(shares(n_new), members, strict=True):
+            parts_X.append(pick(rows[labels == label], share))
+            parts_y.append(pd.Series([label] * share, name=y.name))
+    return (
+        pd.concat(parts_X, ignore_index=True),
+        pd.concat(parts_y, ignore_index=True).astype(y.dtype),
+    )
+
+
 class GANEnsemble:
     """``size`` GANOverSamplers with different seeds, each making a share.
 
@@ -565,18 +586,13 @@ class GANEnsemble:
             gan = GANOverSampler(random_state=self.random_state + i, **self.params)
             X_res, y_res = gan.fit_resample(X, y)
             members.append((X_res.iloc[n_orig:], np.asarray(y_res)[n_orig:]))
-        parts_X, parts_y = [X.reset_index(drop=True)], [y.reset_index(drop=True)]
-        new_y = members[0][1]
-        for label in pd.unique(new_y):
-            n_new = int((new_y == label).sum())
-            for i, (rows, labels) in enumerate(members):
-                share = n_new // self.size + (i < n_new % self.size)
-                parts_X.append(rows[labels == label].iloc[:share])
-                parts_y.append(pd.Series([label] * share, name=y.name))
         self.n_original_ = n_orig
-        return (
-            pd.concat(parts_X, ignore_index=True),
-            pd.concat(parts_y, ignore_index=True).astype(y.dtype),
+        return _shared_out(
+            X,
+            y,
+            members,
+            lambda n: [n // self.size + (i < n % self.size) for i in range(self.size)],
+            lambda own, k: own.iloc[:k],
         )
 
 
@@ -607,22 +623,13 @@ class GANSMOTEBlend:
             X_res, y_res = sampler.fit_resample(X, y)
             rows = pd.DataFrame(X_res, columns=X.columns).iloc[n_orig:]
             members.append((rows.reset_index(drop=True), np.asarray(y_res)[n_orig:]))
-        parts_X, parts_y = [X.reset_index(drop=True)], [y.reset_index(drop=True)]
-        new_y = members[0][1]
-        for label in pd.unique(new_y):
-            n_new = int((new_y == label).sum())
-            for share, (rows, labels) in zip(
-                (n_new - n_new // 2, n_new // 2), members, strict=True
-            ):
-                own = rows[labels == label]
-                pick = np.sort(rng.choice(len(own), size=share, replace=False))
-                parts_X.append(own.iloc[pick].astype(X.dtypes.to_dict()))
-                parts_y.append(pd.Series([label] * share, name=y.name))
         self.n_original_ = n_orig
-        return (
-            pd.concat(parts_X, ignore_index=True),
-            pd.concat(parts_y, ignore_index=True).astype(y.dtype),
-        )
+
+        def pick(own, k):
+            chosen = np.sort(rng.choice(len(own), size=k, replace=False))
+            return own.iloc[chosen].astype(X.dtypes.to_dict())
+
+        return _shared_out(X, y, members, lambda n: (n - n // 2, n // 2), pick)
 
 
 def _gan_smote_blend(ds, n_minority, args):
