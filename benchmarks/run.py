@@ -541,6 +541,17 @@ class GANNeighbourFilter:
         )
 
 
+def _new_rows(samplers, X, y) -> list:
+    """Each sampler's synthetic rows of ``X, y`` and their labels."""
+    n_orig = len(y)
+    members = []
+    for sampler in samplers:
+        X_res, y_res = sampler.fit_resample(X, y)
+        rows = pd.DataFrame(X_res, columns=X.columns).iloc[n_orig:]
+        members.append((rows.reset_index(drop=True), np.asarray(y_res)[n_orig:]))
+    return members
+
+
 def _shared_out(X, y, members, shares, pick):
     """The fold's rows, then each class's new rows shared among ``members``.
 
@@ -580,17 +591,15 @@ class GANEnsemble:
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         from gan_oversampler import GANOverSampler
 
-        n_orig = len(y)
-        members = []
-        for i in range(self.size):
-            gan = GANOverSampler(random_state=self.random_state + i, **self.params)
-            X_res, y_res = gan.fit_resample(X, y)
-            members.append((X_res.iloc[n_orig:], np.asarray(y_res)[n_orig:]))
-        self.n_original_ = n_orig
+        gans = (
+            GANOverSampler(random_state=self.random_state + i, **self.params)
+            for i in range(self.size)
+        )
+        self.n_original_ = len(y)
         return _shared_out(
             X,
             y,
-            members,
+            _new_rows(gans, X, y),
             lambda n: [n // self.size + (i < n % self.size) for i in range(self.size)],
             lambda own, k: own.iloc[:k],
         )
@@ -615,15 +624,10 @@ class GANSMOTEBlend:
     def fit_resample(self, X: pd.DataFrame, y: pd.Series):
         from gan_oversampler import GANOverSampler
 
-        n_orig = len(y)
         rng = np.random.default_rng(self.random_state)
         gan = GANOverSampler(random_state=self.random_state, **self.params)
-        members = []
-        for sampler in (gan, self.smote):
-            X_res, y_res = sampler.fit_resample(X, y)
-            rows = pd.DataFrame(X_res, columns=X.columns).iloc[n_orig:]
-            members.append((rows.reset_index(drop=True), np.asarray(y_res)[n_orig:]))
-        self.n_original_ = n_orig
+        members = _new_rows((gan, self.smote), X, y)
+        self.n_original_ = len(y)
 
         def pick(own, k):
             chosen = np.sort(rng.choice(len(own), size=k, replace=False))
