@@ -58,8 +58,8 @@ def main(argv: list[str]) -> int:
     # The methods the rerun holds rows for: a kept run may have been trimmed
     # to some of the methods its command ran (its config says so).
     held = set(pd.read_csv(rerun / "scores.csv", usecols=["method"])["method"])
-    if held - set(new_config["methods"]):
-        raise SystemExit(f"rows for methods its config lacks: {held}")
+    if unlisted := held - set(new_config["methods"]):
+        raise SystemExit(f"rows for methods its config lacks: {sorted(unlisted)}")
     methods = [m for m in new_config["methods"] if m in held]
     if not methods:
         raise SystemExit(f"{rerun / 'scores.csv'} holds no rows")
